@@ -116,7 +116,8 @@ class ProductCopyAdmin(StoreScopedAdmin):
 
     @admin.display(description="Checks")
     def checks(self, copy: ProductCopy) -> str:
-        problems = [(name, detail) for name, detail in (copy.flags or {}).items() if detail not in (None, False, "", [])]
+        flags = (copy.flags or {}).items()
+        problems = [(name, detail) for name, detail in flags if detail not in (None, False, "", [])]
         if copy.passed_checks and not problems:
             return format_html('<span style="color:#2e7d32">✔ all passed</span>')
         return format_html_join(

@@ -167,7 +167,8 @@ def _review(*, user, copies, source, target) -> int:
 
 def _writable(user, copies):
     """Only copies of stores where the user is owner or staff; others are silently left out."""
-    return ProductCopy.objects.writable_by(user).filter(pk__in=copies.values("pk") if hasattr(copies, "values") else copies)
+    ids = copies.values("pk") if hasattr(copies, "values") else copies
+    return ProductCopy.objects.writable_by(user).filter(pk__in=ids)
 
 
 def _valid_kinds(kinds: Iterable[str]) -> list[str]:

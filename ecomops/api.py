@@ -23,7 +23,8 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is not None:
         return response
-    if isinstance(exc, (ValueError, TypeError, OverflowError)) or isinstance(exc, DatabaseError) and _is_data_error(exc):
+    bad_value = isinstance(exc, (ValueError, TypeError, OverflowError))
+    if bad_value or isinstance(exc, DatabaseError) and _is_data_error(exc):
         logger.warning("Rejected bad input: %s", exc)
         return Response({"detail": f"Invalid input: {exc}"}, status=status.HTTP_400_BAD_REQUEST)
     return None

@@ -33,6 +33,11 @@ def _loaders() -> dict[str, Callable[[], Any]]:
     }
 
 
+def names() -> list[str]:
+    """Every capability the registry can load."""
+    return list(_loaders())
+
+
 def get(name: str) -> Any:
     if name in _overrides:
         return _overrides[name]
