@@ -6,13 +6,16 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from kombu import Queue
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecomops.settings")
 
 app = Celery("ecomops")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.task_queues = (Queue("default"), Queue("ml"))
+app.conf.task_queues = (
+    Queue("default", Exchange("default"), routing_key="default"),
+    Queue("ml", Exchange("ml"), routing_key="ml"),
+)
 # Inference goes to "ml" (a GPU worker runs it with --pool=solo); the rest to "default".
 app.conf.task_routes = {
     "catalog.*": {"queue": "ml"},

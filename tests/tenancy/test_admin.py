@@ -52,3 +52,10 @@ def test_creating_api_key_shows_secret_once(alice_admin, store):
     )
     assert "shown only once" in response.text
     assert store.api_keys.get().name == "app"
+
+
+def test_running_job_page_refreshes_itself(alice_admin, store):
+    running = factories.JobFactory(store=store, total=4, state="running")
+    finished = factories.JobFactory(store=store, total=4, done=4, state="succeeded")
+    assert 'http-equiv="refresh"' in alice_admin.get(f"/admin/jobs/job/{running.pk}/change/").text
+    assert 'http-equiv="refresh"' not in alice_admin.get(f"/admin/jobs/job/{finished.pk}/change/").text
