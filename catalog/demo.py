@@ -27,6 +27,7 @@ from ecomops.tenancy.services import add_member
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
 
 CLOTHES = "XS|S|M|L|XL|XXL"
+TEA = "Leaf & Kettle|Monsoon Tea Co|Camellia House"
 SHOES = "EU 36|EU 37|EU 38|EU 39|EU 40|EU 41|EU 42|EU 43|EU 44|EU 45|EU 46"
 
 CATEGORIES: dict[str, dict] = {
@@ -206,7 +207,7 @@ CATEGORIES: dict[str, dict] = {
     "Coffee & tea": dict(
         code="COF",
         line_attr="origin",  # the title names the origin: "Kaffebrenner Ethiopia Whole bean coffee"
-        brands="Kaffebrenner|Two Rivers Roastery|Leaf & Kettle|Monsoon Tea Co|Ostrand Coffee",
+        brands="Kaffebrenner|Two Rivers Roastery|Ostrand Coffee",  # tea types name their own brands
         lines="",
         colours="",
         extras={"certification": "Organic|Fairtrade|Organic, Fairtrade|Rainforest Alliance"},
@@ -221,13 +222,13 @@ CATEGORIES: dict[str, dict] = {
              {"origin": "Brazil|India|Uganda|Vietnam", "roast": "Medium-dark|Dark",
               "tasting_notes": "Dark chocolate|Roasted nuts|Molasses"}),
             ("Loose-leaf green tea", "", 6, 19, "weight", "100 g|250 g",
-             {"origin": "Japan|China|Korea", "caffeine": "Medium", "steeping": "80 °C, 2 minutes"}),
+             {"brand": TEA, "origin": "Japan|China|Korea", "caffeine": "Medium", "steeping": "80 °C, 2 minutes"}),
             ("Loose-leaf black tea", "", 5, 16, "weight", "100 g|250 g",
-             {"origin": "India|Sri Lanka|Kenya|China", "caffeine": "High", "steeping": "95 °C, 4 minutes"}),
+             {"brand": TEA, "origin": "India|Sri Lanka|Kenya|China", "caffeine": "High", "steeping": "95 °C, 4 minutes"}),
             ("Herbal tea bags", "", 4, 9, "quantity", "20 bags|40 bags",
-             {"origin": "Germany|South Africa|Egypt", "caffeine": "Caffeine-free",
+             {"brand": TEA, "origin": "Germany|South Africa|Egypt", "caffeine": "Caffeine-free",
               "blend": "Chamomile and lemon balm|Rooibos and vanilla|Peppermint"}),
-            ("Matcha powder", "", 14, 34, "weight", "30 g|100 g", {"origin": "Japan", "grade": "Ceremonial|Culinary"}),
+            ("Matcha powder", "", 14, 34, "weight", "30 g|100 g", {"brand": TEA, "origin": "Japan", "grade": "Ceremonial|Culinary"}),
         ],
     ),
     "Pet supplies": dict(
@@ -282,19 +283,19 @@ def _choices(text: str) -> list[str]:
     return [x.strip() for x in text.split("|")] if text else []
 
 
-def _article(word: str) -> str:
-    return "an" if word[:1].lower() in "aeiou" else "a"
+def _title_case(name: str) -> str:
+    return " ".join(w if w in ("and", "with") else w[:1].upper() + w[1:] for w in name.split())
 
 
-def _existing_description(title: str, attrs: dict[str, str]) -> str:
-    """The kind of terse copy a shop already has: facts only, so it passes the same checks."""
-    what = " ".join(x for x in (attrs.get("colour", "").lower(), attrs["type"].lower()) if x)
-    first = f"The {title.split(',')[0]} is {_article(what)} {what} by {attrs['brand']}"
+def _existing_description(attrs: dict[str, str]) -> str:
+    """The terse copy a shop already has: facts only, so it passes the same checks as generated copy."""
+    text = f"{attrs['type']} by {attrs['brand']}"
+    if attrs.get("colour"):
+        text += f" in {attrs['colour'].lower()}"
     material = attrs.get("material") or attrs.get("packaging")
-    first += f", made from {material.lower()}." if material else "."
-    details = [f"{k.replace('_', ' ')} {v}" for k, v in attrs.items()
-               if k not in ("brand", "colour", "type", "material", "packaging")][:3]
-    return f"{first} Details: {', '.join(details)}." if details else first
+    text += f", made from {material.lower()}." if material else "."
+    details = [(k, v) for k, v in attrs.items() if k not in ("brand", "colour", "type", "material", "packaging")]
+    return " ".join([text, *(f"{k.replace('_', ' ').capitalize()}: {v}." for k, v in details[:3])])
 
 
 def build_products(spec: DemoStore) -> list[dict]:
@@ -306,15 +307,15 @@ def build_products(spec: DemoStore) -> list[dict]:
         titles: set[str] = set()
         for n in range(1, count + 1):
             name, materials, low, high, size_key, sizes, type_extras = rng.choice(cat["types"])
-            brand = rng.choice(_choices(cat["brands"]))
             extras = {**cat["extras"], **type_extras}
-            attrs = {"brand": brand, "colour": rng.choice(_choices(cat["colours"]) or [""]),
+            attrs = {"brand": rng.choice(_choices(cat["brands"])), "colour": rng.choice(_choices(cat["colours"]) or [""]),
                      cat.get("material_key", "material"): rng.choice(_choices(materials) or [""]),
                      "type": name, size_key: rng.choice(_choices(sizes))}
             attrs.update({k: rng.choice(_choices(v) or [""]) for k, v in extras.items()})
             attrs = {k: v for k, v in attrs.items() if v}
+            brand = attrs["brand"]  # a type may name its own brands (coffee roasters, tea merchants)
             line = attrs[cat["line_attr"]] if "line_attr" in cat else rng.choice(_choices(cat["lines"]))
-            title = f"{brand} {line} {name[:1].upper()}{name[1:]}"
+            title = f"{brand} {line} {_title_case(name)}"
             if title in titles or (attrs.get("colour") and rng.random() < 0.3):
                 title = f"{title}, {attrs.get('colour') or attrs[size_key]}"
             while title in titles:
@@ -329,7 +330,7 @@ def build_products(spec: DemoStore) -> list[dict]:
                 "price": Decimal(f"{rng.randint(low, high)}.{rng.choice(['00', '50', '90', '95', '99'])}"),
                 "stock": stock,
                 "is_published": rng.random() > 0.04,
-                "description": _existing_description(title, attrs) if rng.random() < 0.15 else "",
+                "description": _existing_description(attrs) if rng.random() < 0.15 else "",
             })
     return rows
 
