@@ -26,7 +26,8 @@ migrate: install
 
 # Demo: migrate, load a demo store, run web + worker (embedded broker, no server needed).
 demo: migrate
-	DEBUG=true $(PY) manage.py load_demo
+	# A fresh password is printed on every run unless DEMO_PASSWORD is set.
+	DEBUG=true $(PY) manage.py load_demo $(if $(DEMO_PASSWORD),,--reset-password)
 	DEBUG=true $(PY) manage.py prepare_models
 	DEBUG=true $(PY) -m celery -A ecomops worker -Q ml,default --pool=solo --loglevel=INFO & \
 	  trap 'kill $$!' EXIT INT TERM; \

@@ -18,7 +18,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--reset-password", action="store_true",
+            "--reset-password",
+            action="store_true",
             help="Give the demo users a new password even if they exist (DEMO_PASSWORD or a generated one).",
         )
 
