@@ -142,7 +142,8 @@ class ProductCopyAdmin(StoreScopedAdmin):
 
     @admin.action(description="Publish selected approved copies to their products")
     def publish(self, request, queryset):
+        selected = queryset.count()  # before publishing: a list filtered on status would lose them
         count = publish_copies(user=request.user, copies=queryset)
-        skipped = queryset.count() - count
+        skipped = selected - count
         note = f" ({skipped} not approved yet, left alone)" if skipped else ""
         self.message_user(request, f"Published {count} copies{note}.")

@@ -125,37 +125,64 @@ def _system(*, kind: str, voice: VoiceSpec) -> str:
     )
 
 
-def _user(*, product: ProductFacts, voice: VoiceSpec) -> str:
+def _user(*, product: ProductFacts, voice: VoiceSpec, must_mention: list[str] | None = None) -> str:
     lines = ["Product facts:", *fact_lines(product), "", "Brand voice:", f"- Tone: {voice.tone}"]
     lines.append(f"- Audience: {voice.audience}")
     if voice.words_to_avoid:
         lines.append(f"- Words to avoid: {', '.join(voice.words_to_avoid)}")
+    if must_mention:
+        lines += ["", f"Your last try left out: {', '.join(must_mention)}. Mention them this time."]
     return "\n".join(lines)
 
 
-EXAMPLE_PRODUCT = ProductFacts(
-    title="Ridge Waxed Canvas Backpack",
-    category="Bags",
-    attributes={"brand": "Ridge", "colour": "Olive", "material": "Waxed canvas", "type": "Backpack", "capacity": "20 litres"},
-)
+# Worked examples teach a 135M model the shape of the answer better than any
+# instruction. Two products of categories the eval set does not use (a bag, a
+# mug), so the model learns the pattern rather than copying one text's phrases
+# and values (with a single example it wrote "20 litres of space" for a T-shirt).
+EXAMPLES: tuple[tuple[ProductFacts, dict[str, str]], ...] = (
+    (
+        ProductFacts(title="Ridge Waxed Canvas Backpack", category="Bags",
+                     attributes={"brand": "Ridge", "colour": "Olive", "material": "Waxed canvas", "type": "Backpack",
+                                 "capacity": "20 litres"}),
+        {
+            CopyKind.DESCRIPTION: "The Ridge Waxed Canvas Backpack is an olive backpack made from hard-wearing waxed "
+            "canvas. Its 20 litres of space keep the things you carry every day together. A simple bag that goes "
+            "everywhere with you.",
+            CopyKind.SHORT_DESCRIPTION: "An olive Ridge backpack in waxed canvas with 20 litres of space.",
+            CopyKind.SEO_TITLE: "Ridge Waxed Canvas Backpack, Olive, 20 litres",
+            CopyKind.SEO_META: "Shop the Ridge backpack in olive waxed canvas: 20 litres of space for every day.",
+            CopyKind.MARKETING: "Meet your new everyday companion: the Ridge backpack in olive waxed canvas, with 20 "
+            "litres for everything you carry.",
+        },
+    ),
+    (
+        ProductFacts(title="Glint Stoneware Coffee Mug", category="Kitchen",
+                     attributes={"brand": "Glint", "colour": "Midnight Blue", "material": "Stoneware", "type": "Mug",
+                                 "capacity": "350 ml"}),
+        {
+            CopyKind.DESCRIPTION: "Start the day with the Glint Stoneware Coffee Mug, a midnight blue mug made of "
+            "glazed stoneware. It holds 350 ml of coffee or tea and feels solid in the hand.",
+            CopyKind.SHORT_DESCRIPTION: "A midnight blue Glint mug in stoneware that holds 350 ml.",
+            CopyKind.SEO_TITLE: "Glint Stoneware Coffee Mug in Midnight Blue, 350 ml",
+            CopyKind.SEO_META: "The Glint coffee mug in midnight blue stoneware holds 350 ml. A solid, glazed mug for "
+            "coffee and tea.",
+            CopyKind.MARKETING: "Your coffee deserves this: the Glint mug, midnight blue stoneware that holds 350 ml "
+            "of your favourite brew.",
+        },
+    ),
+)  # fmt: skip
 
-EXAMPLES = {
-    CopyKind.DESCRIPTION: "The Ridge Waxed Canvas Backpack is an olive backpack made from hard-wearing waxed canvas. "
-    "Its 20 litres of space keep the things you carry every day together. A simple bag that goes everywhere with you.",
-    CopyKind.SHORT_DESCRIPTION: "An olive Ridge backpack in waxed canvas with 20 litres of space.",
-    CopyKind.SEO_TITLE: "Ridge Waxed Canvas Backpack, Olive, 20 litres",
-    CopyKind.SEO_META: "Shop the Ridge backpack in olive waxed canvas: 20 litres of space for every day.",
-    CopyKind.MARKETING: "Meet your new everyday companion: the Ridge backpack in olive waxed canvas, with 20 litres for everything you carry.",
-}
 
-
-def build_chat(*, product: ProductFacts, kind: str, voice: VoiceSpec) -> list[dict]:
-    """The chat for one product and kind: system instructions, a worked example, then the facts as data."""
-    spec = kind_spec(kind)
-    task = f"Write {spec.what} for this product."
-    return [
-        {"role": "system", "content": _system(kind=kind, voice=voice)},
-        {"role": "user", "content": _user(product=EXAMPLE_PRODUCT, voice=voice) + "\n\n" + task},
-        {"role": "assistant", "content": EXAMPLES[CopyKind(kind)]},
-        {"role": "user", "content": _user(product=product, voice=voice) + "\n\n" + task},
-    ]
+def build_chat(
+    *, product: ProductFacts, kind: str, voice: VoiceSpec, must_mention: list[str] | None = None
+) -> list[dict]:
+    """The chat for one product and kind: instructions (system), a worked example,
+    then this product's facts and the brand voice as data (user). `must_mention`
+    lists key facts a previous attempt left out (the retry's feedback)."""
+    task = f"Write {kind_spec(kind).what} for this product."
+    chat = [{"role": "system", "content": _system(kind=kind, voice=voice)}]
+    for example, texts in EXAMPLES:
+        chat.append({"role": "user", "content": _user(product=example, voice=voice) + "\n\n" + task})
+        chat.append({"role": "assistant", "content": texts[CopyKind(kind)]})
+    chat.append({"role": "user", "content": _user(product=product, voice=voice, must_mention=must_mention) + "\n\n" + task})
+    return chat

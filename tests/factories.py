@@ -93,3 +93,43 @@ class ProductCopyFactory(factory.django.DjangoModelFactory):
     passed_checks = True
     model_version = "fake-generator"
     prompt_version = "copy-v1"
+
+
+# -- insights ---------------------------------------------------------------------------
+
+from insights.models import Alert, Review, ReviewAnalysis  # noqa: E402
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    store = factory.SubFactory(StoreFactory)
+    product = factory.SubFactory(ProductFactory, store=factory.SelfAttribute("..store"))
+    rating = 5
+    title = "Great jacket"
+    body = "Love it, the fit is perfect."
+    source = Review.Source.STOREFRONT
+
+
+class ReviewAnalysisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewAnalysis
+
+    review = factory.SubFactory(ReviewFactory)
+    store = factory.SelfAttribute("review.store")
+    label = "positive"
+    probability = 0.9
+    score = 0.9
+    aspects = factory.LazyFunction(list)
+    model_version = "fake-sentiment"
+
+
+class AlertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Alert
+
+    store = factory.SubFactory(StoreFactory)
+    product = factory.SubFactory(ProductFactory, store=factory.SelfAttribute("..store"))
+    kind = Alert.Kind.NEGATIVE_SPIKE
+    message = "Negative reviews rising"

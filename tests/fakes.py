@@ -43,3 +43,32 @@ class FakeGenerator:
         name = facts.pop("Product name", "This product")
         details = ", ".join(v for k, v in facts.items() if k not in {"Tone", "Audience", "Words to avoid"})
         return f"{name} comes with {details.lower()}." if details else f"{name} is ready for you."
+
+
+class FakeSentiment:
+    """Keyword sentiment with the real model's interface (`score`, `version`); records batch sizes."""
+
+    version = "fake-sentiment"
+    POSITIVE = ("great", "love", "perfect", "excellent", "fast", "sturdy", "friendly", "comfortable", "sick")
+    NEGATIVE = ("terrible", "awful", "broke", "slow", "rude", "flimsy", "damaged", "dies", "worst", "returned")
+
+    def __init__(self):
+        self.calls: list[int] = []
+
+    def score(self, texts: list[str]) -> list:
+        from ecomops.ml.sentiment import Sentiment
+
+        self.calls.append(len(texts))
+        out = []
+        for text in texts:
+            words = set(re.findall(r"[a-z]+", text.lower()))
+            pos, neg = len(words & set(self.POSITIVE)), len(words & set(self.NEGATIVE))
+            if pos and neg:
+                out.append(Sentiment("neutral", 0.6, 0.0))
+            elif neg:
+                out.append(Sentiment("negative", 0.9, -0.9))
+            elif pos:
+                out.append(Sentiment("positive", 0.9, 0.9))
+            else:
+                out.append(Sentiment("neutral", 0.7, 0.0))
+        return out

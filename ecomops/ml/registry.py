@@ -26,10 +26,12 @@ def _setting(name: str) -> str:
 def _loaders() -> dict[str, Callable[[], Any]]:
     from ecomops.ml.embedder import Embedder
     from ecomops.ml.generator import Generator
+    from ecomops.ml.sentiment import SentimentModel
 
     return {
         "generator": lambda: Generator.load(_setting("ECOMOPS_GENERATOR_MODEL")),
         "embedder": lambda: Embedder.load(_setting("ECOMOPS_EMBEDDER_MODEL")),
+        "sentiment": lambda: SentimentModel.load(_setting("ECOMOPS_SENTIMENT_MODEL")),
     }
 
 
@@ -54,6 +56,29 @@ def generator():
 
 def embedder():
     return get("embedder")
+
+
+def sentiment():
+    return get("sentiment")
+
+
+def sentiment_at(path: str):
+    """A store's own fine-tuned sentiment model (a weights folder), loaded once per path.
+
+    `override(sentiment=...)` replaces these too, so tests never load real weights.
+    """
+    if not path:
+        return sentiment()
+    if "sentiment" in _overrides:
+        return _overrides["sentiment"]
+    key = f"sentiment:{path}"
+    if key not in _loaded:
+        from ecomops.ml.sentiment import SentimentModel
+
+        with _lock:
+            if key not in _loaded:
+                _loaded[key] = SentimentModel.load(path)
+    return _loaded[key]
 
 
 @contextlib.contextmanager

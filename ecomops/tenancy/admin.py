@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import PermissionDenied
 
 from ecomops.tenancy.models import ApiKey, Membership, Store
@@ -18,6 +19,19 @@ class StoreScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)
+
+    def get_list_filter(self, request):
+        """A filter on a store or store-owned relation lists only values in the user's own rows:
+        the default one lists every row of the related table (other stores' names)."""
+        return [
+            (item, admin.RelatedOnlyFieldListFilter) if isinstance(item, str) and self._scoped_relation(item) else item
+            for item in super().get_list_filter(request)
+        ]
+
+    def _scoped_relation(self, field_path: str) -> bool:
+        field = get_fields_from_path(self.model, field_path)[-1]
+        related = getattr(field, "related_model", None)
+        return related is Store or hasattr(getattr(related, "objects", None), "for_user")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model
@@ -75,7 +89,8 @@ class StoreAdmin(admin.ModelAdmin):
         return super().get_queryset(request).for_user(request.user)
 
     def has_module_permission(self, request) -> bool:
-        return request.user.is_superuser or request.user.memberships.exists()
+        # The login page lists apps for the anonymous user too (Django 5 nav sidebar).
+        return request.user.is_active and (request.user.is_superuser or request.user.memberships.exists())
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request)

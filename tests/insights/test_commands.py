@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import csv
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests import factories
+
+
+def _run(tmp_path, content: str, *args):
+    source, target = tmp_path / "reviews.csv", tmp_path / "scored.csv"
+    source.write_text(content)
+    out, err = StringIO(), StringIO()
+    call_command("score_sentiment", "--input", str(source), "--output", str(target), *args, stdout=out, stderr=err)
+    with target.open() as fh:
+        return list(csv.DictReader(fh)), out.getvalue(), err.getvalue()
+
+
+def test_score_sentiment_writes_label_probability_score_beside_each_row(tmp_path):
+    rows, out, _ = _run(tmp_path, "id,text\n1,Love it\n2,Terrible product\n")
+    assert [(r["id"], r["label"]) for r in rows] == [("1", "positive"), ("2", "negative")]
+    assert float(rows[0]["probability"]) == pytest.approx(0.9)
+    assert float(rows[1]["score"]) < 0
+    assert out.startswith("rows in: 2, rows written: 2, rows skipped: 0")
+
+
+def test_bad_rows_are_reported_with_their_line_and_skipped(tmp_path):
+    rows, out, err = _run(tmp_path, "id,text\n1,Love it\n2,\n3,ok,extra\n4,Great\n")
+    assert [r["id"] for r in rows] == ["1", "4"]
+    assert "line 3: skipped: empty 'text'" in err
+    assert "line 4: skipped" in err
+    assert "rows in: 4, rows written: 2, rows skipped: 2" in out
+
+
+def test_other_text_column(tmp_path):
+    rows, _, _ = _run(tmp_path, "review_body,stars\nAwful,1\n", "--text-column", "review_body")
+    assert rows[0]["label"] == "negative" and rows[0]["stars"] == "1"
+
+
+def test_missing_text_column_stops_with_a_message(tmp_path):
+    with pytest.raises(CommandError, match="missing column"):
+        _run(tmp_path, "body\nhello\n")
+
+
+def test_score_sentiment_batches(tmp_path, fake_sentiment):
+    _run(tmp_path, "text\n" + "Great\n" * 5, "--batch-size", "2")
+    assert fake_sentiment.calls == [2, 2, 1]
+
+
+@pytest.mark.django_db
+def test_train_sentiment_unknown_store():
+    with pytest.raises(CommandError, match="No store"):
+        call_command("train_sentiment", "--store", "nope")
+
+
+@pytest.mark.django_db
+def test_train_sentiment_needs_reviews(store):
+    factories.ReviewFactory(store=store)
+    with pytest.raises(CommandError, match="at least 30"):
+        call_command("train_sentiment", "--store", store.slug)

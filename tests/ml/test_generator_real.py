@@ -1,0 +1,78 @@
+"""The real embedded generator (SmolLM2-135M-Instruct) end to end: decoding options
+and the copy loop on a few products. Marked `real_models`: slow-ish (~1-2 min on
+a 2-core CPU), no network (HF_HUB_OFFLINE=1)."""
+
+from __future__ import annotations
+
+import os
+import re
+from decimal import Decimal
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+pytestmark = pytest.mark.real_models
+
+CHAT = [{"role": "system", "content": "You write short product copy."},
+        {"role": "user", "content": "Write one sentence about a red wool scarf."}]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def generator():
+    from ecomops.ml.generator import Generator
+
+    return Generator.load()
+
+
+@pytest.fixture(scope="module")
+def products():
+    from catalog.prompts import ProductFacts
+
+    return [
+        ProductFacts(title="Hearth Cast Iron Dutch Oven", category="Home & Kitchen", price=Decimal("89.00"),
+                     currency="EUR", attributes={"brand": "Hearth", "colour": "Cherry Red",
+                     "material": "Enamelled cast iron", "type": "Dutch oven", "capacity": "5.2 litres"}, sku="H-1"),
+        ProductFacts(title="Solace Merino Wool Beanie", category="Apparel", price=Decimal("29.90"), currency="EUR",
+                     attributes={"brand": "Solace", "colour": "Charcoal", "material": "Merino wool",
+                                 "type": "Beanie"}, sku="A-1"),
+        ProductFacts(title="Glide Wireless Ergonomic Mouse", category="Electronics", price=Decimal("34.00"),
+                     currency="GBP", attributes={"brand": "Glide", "colour": "Black", "type": "Wireless mouse"},
+                     sku="E-1"),
+    ]  # fmt: skip
+
+
+def test_batched_generation_matches_one_at_a_time(generator, products):
+    from catalog.prompts import VoiceSpec, build_chat
+
+    chats = [build_chat(product=p, kind="short_description", voice=VoiceSpec()) for p in products]
+    kwargs = dict(max_new_tokens=24, repetition_penalty=1.15, no_repeat_ngram_size=3)
+    batched = generator.generate(chats, **kwargs)  # shares the prompt template's start in one KV cache
+    assert batched == [generator.generate([chat], **kwargs)[0] for chat in chats]
+
+
+def test_allowed_digits_keep_numbers_out(generator):
+    chat = [CHAT[0], {"role": "user", "content": "List the numbers from one to ten in digits."}]
+    [text] = generator.generate([chat], max_new_tokens=24, allowed_digits=[""])
+    assert not re.search(r"\d", text)
+
+
+def test_generation_stops_at_a_stop_string(generator):
+    [text] = generator.generate([CHAT], max_new_tokens=60, stop=(".",))
+    assert text and "." not in text
+
+
+def test_real_copy_passes_the_checks(generator, products):
+    from catalog.prompts import VoiceSpec
+    from catalog.quality import passed
+    from catalog.writing import write_copies
+    from ecomops.ml.embedder import Embedder
+
+    results = write_copies(items=[(p, "description") for p in products], voice=VoiceSpec(words_to_avoid=["cheap"]),
+                           generator=generator, embedder=Embedder.load())  # fmt: skip
+    for result in results:
+        flags = result.flags
+        assert flags["numbers_ok"], (result.text, flags["numbers_unsupported"])
+        assert flags["artifacts_ok"] and flags["repetition_ok"] and flags["unique_ok"], (result.text, flags)
+        assert result.model_version == "SmolLM2-135M-Instruct" and 1 <= result.attempts <= 3
+    assert sum(passed(r.flags) for r in results) >= 2, [(r.text, r.flags) for r in results]

@@ -1,0 +1,100 @@
+"""The shipped sentiment model end to end: load from the wheel + shipped weights, score, fine-tune."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from ecomops.ml.aspects import AspectExtractor
+from ecomops.ml.sentiment import LABELS, Sentiment, SentimentModel
+from ecomops.ml.sentiment_training import fine_tune
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+pytestmark = pytest.mark.real_models
+
+
+@pytest.fixture(scope="module")
+def model() -> SentimentModel:
+    return SentimentModel.load()
+
+
+def test_clear_reviews_get_their_label(model):
+    results = model.score([
+        "Absolutely love this phone case, it fits perfectly and looks great.",
+        "Terrible product, it stopped working after two days and support never answered.",
+        "I ordered it on Monday and it arrived on Thursday.",
+    ])
+
+    assert [r.label for r in results] == ["positive", "negative", "neutral"]
+
+
+def test_results_are_consistent(model):
+    results = model.score(["Great value for the money.", "Worst purchase ever.", ""])
+
+    for r in results:
+        assert isinstance(r, Sentiment)
+        assert r.label in LABELS
+        assert 1 / 3 <= r.probability <= 1.0
+        assert -1.0 <= r.score <= 1.0
+    assert results[0].score > 0.5 > -0.5 > results[1].score
+
+
+def test_mixed_review_is_neutral(model):
+    [result] = model.score(["The screen is gorgeous and setup was quick. "
+                            "But the battery dies by noon and the speaker crackles."])
+
+    assert result.label == "neutral"
+
+
+def test_negation_flips_the_sentiment(model):
+    good, not_good = model.score(["The quality is good.", "The quality is not good at all."])
+
+    assert good.label == "positive"
+    assert not_good.label == "negative"
+
+
+def test_batched_scores_equal_single_scores(model):
+    texts = ["Fast shipping, well packed.", "It broke the first time I used it. Never again.", "It's okay."]
+
+    batched = model.score(texts)
+    single = [model.score([t])[0] for t in texts]
+
+    assert [b.label for b in batched] == [s.label for s in single]
+    assert all(abs(b.score - s.score) < 1e-3 for b, s in zip(batched, single))
+
+
+def test_weights_on_disk_are_small():
+    from ecomops.ml.sentiment import LAYERS_FILE, WEIGHTS_DIR
+
+    assert (WEIGHTS_DIR / LAYERS_FILE).stat().st_size < 25 * 1024 * 1024
+
+
+def test_aspects_with_the_real_model(model):
+    extractor = AspectExtractor(model)
+
+    [mentions] = extractor.extract(["The price is great, but the battery is awful and dies in an hour."])
+
+    by_aspect = {m.aspect: m.sentiment.label for m in mentions}
+    assert by_aspect["price"] == "positive"
+    assert by_aspect["battery"] == "negative"
+
+
+def test_fine_tune_learns_a_store_convention_and_leaves_the_base_alone(model, tmp_path):
+    # A store where "sick" praises (streetwear) - the default reads it as negative.
+    texts = [f"These {item} are sick{end}" for item in ("sneakers", "hoodies", "caps", "jackets", "socks",
+                                                         "bags", "tees", "jeans", "boots", "shorts")
+             for end in (".", "!", ", totally sick.")]
+    texts += [f"The {item} fell apart after one wash." for item in ("hoodie", "tee", "cap", "sock", "bag")] * 2
+    labels = ["positive"] * 30 + ["negative"] * 10
+    before = model.score(["These sneakers are sick."])[0]
+
+    result = fine_tune(base=model, texts=texts, labels=labels, holdout_fraction=0.25)
+
+    assert result.test_size == 10 and result.train_size == 30
+    assert 0.0 <= result.default_accuracy <= 1.0 and 0.0 <= result.accuracy <= 1.0
+    assert result.model.score(["These sneakers are sick."])[0].label == "positive"
+    assert model.score(["These sneakers are sick."])[0] == before  # the default is untouched
+    result.model.save(tmp_path)
+    assert SentimentModel.load(str(tmp_path)).score(["These hoodies are sick!"])[0].label == "positive"
