@@ -53,12 +53,13 @@ def main() -> None:
 
     analyzer = SentimentIntensityAnalyzer()
     vader = rate(lambda batch: [analyzer.polarity_scores(t) for t in batch], texts)
-    print(f"load {load_s:.1f} s; {len(texts)} reviews of 1-4 sentences")
-    print(f"batched        {batched:8.1f} reviews/s")
-    print(f"one at a time  {single:8.1f} reviews/s  ({args.single} reviews)")
-    print(f"ratio          {batched / single:8.1f}x")
-    print(f"VADER          {vader:8.1f} reviews/s  (lexicon baseline)")
-    print(f"5,000 reviews batched: ~{5000 / batched:.0f} s")
+    print(f"Sentiment scoring, {len(texts)} reviews of 1-4 sentences (model load {load_s:.1f} s)\n")
+    print("| scorer | reviews/s | vs one at a time |")
+    print("| --- | ---: | ---: |")
+    print(f"| MiniLM sentiment, batched | {batched:.1f} | {batched / single:.1f}x |")
+    print(f"| MiniLM sentiment, one at a time ({args.single} reviews) | {single:.1f} | 1.0x |")
+    print(f"| VADER lexicon (baseline) | {vader:.1f} | {vader / single:.1f}x |")
+    print(f"\n5,000 reviews batched: ~{5000 / batched:.0f} s")
 
 
 if __name__ == "__main__":

@@ -58,6 +58,7 @@ def main() -> None:
     print("| intent list | split | n | nearest-centroid | ours | ours, top-1 | fit s |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
     kept, rejected = [], []
+    confidences, off_confidences = [], []
     for label, path in (("A", "support_intents.csv"), ("B", "support_intents_b.csv")):
         intents = intents_from_rows(read_csv(path))
         started = time.perf_counter()
@@ -73,9 +74,18 @@ def main() -> None:
                 f"{accuracy([p.best_guess for p in ours], expected):.1%} | {fit_s:.2f} |"
             )
             kept += [p.intent != OTHER for p in ours]
-        rejected += [p.intent == OTHER for p in classifier.predict(off_topic)]
+            confidences += [p.confidence for p in ours]
+        off = classifier.predict(off_topic)
+        rejected += [p.intent == OTHER for p in off]
+        off_confidences += [p.confidence for p in off]
     print(f"\nin-scope messages kept (not 'other'): {np.mean(kept):.1%}")
     print(f"off-topic messages sent to 'other': {np.mean(rejected):.1%} of {len(rejected)}")
+    print("\nthreshold | in-scope kept | off-topic to 'other' (probability only)")
+    for threshold in (0.1, 0.15, 0.2, 0.25, 0.3):
+        print(
+            f"{threshold:.2f} | {np.mean(np.array(confidences) >= threshold):.1%} | "
+            f"{np.mean(np.array(off_confidences) < threshold):.1%}"
+        )
 
 
 if __name__ == "__main__":

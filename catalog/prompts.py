@@ -184,5 +184,6 @@ def build_chat(
     for example, texts in EXAMPLES:
         chat.append({"role": "user", "content": _user(product=example, voice=voice) + "\n\n" + task})
         chat.append({"role": "assistant", "content": texts[CopyKind(kind)]})
-    chat.append({"role": "user", "content": _user(product=product, voice=voice, must_mention=must_mention) + "\n\n" + task})
+    facts = _user(product=product, voice=voice, must_mention=must_mention)
+    chat.append({"role": "user", "content": facts + "\n\n" + task})
     return chat

@@ -75,9 +75,8 @@ _UNIT_CANON = {
 }  # fmt: skip
 # Unit words that count on their own ("measures in centimetres"); short ones
 # ("m", "g", "in") count only right after a number, where they cannot be words.
-_STANDALONE_UNITS = {
-    u for u in _UNIT_CANON if len(u) > 3 and u not in {"hour", "year", "month", "minute", "piece", "pack", "foot", "pound"}
-}
+_NOT_STANDALONE = {"hour", "year", "month", "minute", "piece", "pack", "foot", "pound"}
+_STANDALONE_UNITS = {u for u in _UNIT_CANON if len(u) > 3 and u not in _NOT_STANDALONE}
 _NUMBER_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
@@ -172,6 +171,18 @@ def key_attributes(product: ProductFacts) -> dict[str, str]:
     return found
 
 
+def key_phrases(*, product: ProductFacts, kind: str) -> list[str]:
+    """The key attribute values this kind must mention, as phrases to favour while
+    decoding. A one- or two-letter size is favoured as "size M", never a bare "M"."""
+    keys = key_attributes(product)
+    phrases = []
+    for role in REQUIRED_KEYS[CopyKind(kind)]:
+        value = keys.get(role, "")
+        if value:
+            phrases.append(f"size {value}" if role == "size" and len(value) <= 3 else value)
+    return phrases
+
+
 def _tokens(text: str) -> list[str]:
     folded = re.sub(r"(\d),(\d{3})\b", r"\1\2", _fold(text))
     folded = re.sub(r"(\d)([a-z])", r"\1 \2", folded)
@@ -191,7 +202,7 @@ def mentions(text: str, value: str) -> bool:
     words = [w for w in _tokens(value) if w not in _STOP]
     if not words:
         return True
-    present = set(_tokens(text))
+    present = set(_tokens(text)) | set(_tokens(re.sub(r"(\w)-(\w)", r"\1\2", text)))
     stems = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words]
     hits = sum(1 for w in stems if w in present or (len(w) >= 4 and any(t.startswith(w) for t in present)))
     return hits == len(words) or (len(words) >= 3 and hits >= len(words) - 1)
@@ -211,7 +222,8 @@ _ARTIFACTS = re.compile(
     r"(^\s*(sure|certainly|of course|absolutely|okay)\b|^\s*here(?:'s| is| are) (?:a|an|the|your|some)\b|"
     r"\bas an ai\b|\bi(?:'m| am) (?:happy|glad|thrilled|excited|here) to\b|\bi hope\b|\blet me know\b|"
     r"\bproduct facts\b|\bbrand voice\b|\bwords to avoid\b|\baudience:|\btone:|<\|im_|\*\*|^#|\n\s*[-*•]\s|"
-    r"\b(?:seo title|meta description|product description)\s*:|\[[^\]]*\])",
+    r"\b(?:seo title|meta description|product description)\s*:|\[[^\]]*\]|\bleft out\b|\b(?:last|this) time\b|"
+    r"\b(?:last|first) try\b)",
     re.IGNORECASE | re.MULTILINE,
 )
 

@@ -15,7 +15,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from catalog.prompts import PROMPT_VERSION, ProductFacts, VoiceSpec, build_chat, max_new_tokens
-from catalog.quality import allowed_digits, check_copy, clean_copy, failure_score, key_attributes, passed
+from catalog.quality import (
+    allowed_digits,
+    check_copy,
+    clean_copy,
+    failure_score,
+    key_attributes,
+    key_phrases,
+    passed,
+)
 from ecomops.ml.generator import generate_resilient
 
 
@@ -94,12 +102,13 @@ def write_copies(
 
 
 def _generate(results, pending, *, voice, generator, decoding, attempt) -> list[str]:
-    chats, digits, limit = [], [], 0
+    chats, digits, favour, limit = [], [], [], 0
     for index in pending:
         result = results[index]
         hint = _missing_facts(result) if attempt else []
         chats.append(build_chat(product=result.product, kind=result.kind, voice=voice, must_mention=hint))
         digits.append(allowed_digits(result.product))
+        favour.append(key_phrases(product=result.product, kind=result.kind))
         limit = max(limit, max_new_tokens(kind=result.kind, voice=voice))
     raw = generate_resilient(
         generator,
@@ -111,6 +120,7 @@ def _generate(results, pending, *, voice, generator, decoding, attempt) -> list[
         seed=decoding.seed,
         stop=STOP,
         allowed_digits=digits,
+        favour=favour,
     )
     return [clean_copy(text, kind=results[i].kind) for i, text in zip(pending, raw)]
 

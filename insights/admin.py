@@ -27,14 +27,23 @@ class ReadOnlyAdmin(StoreScopedAdmin):
 class ReviewAdmin(StoreScopedAdmin):
     list_display = ["excerpt", "product", "rating", "sentiment", "corrected_label", "source", "written_at"]
     list_editable = ["corrected_label"]
-    list_filter = ["store", "rating", "analysis__label", "analysis__contradicts_rating", "source",
-                   "product__category"]
+    list_filter = ["store", "rating", "analysis__label", "analysis__contradicts_rating", "source", "product__category"]
     search_fields = ["title", "body", "product__title", "customer_ref"]
     list_select_related = ["product", "analysis"]
     date_hierarchy = "written_at"
     actions = ["score_sentiment"]
-    fields = ["store", "product", "rating", "title", "body", "customer_ref", "source", "written_at",
-              "corrected_label", "analysis_details"]
+    fields = [
+        "store",
+        "product",
+        "rating",
+        "title",
+        "body",
+        "customer_ref",
+        "source",
+        "written_at",
+        "corrected_label",
+        "analysis_details",
+    ]
     readonly_fields = ["analysis_details"]
 
     def get_urls(self):
@@ -56,8 +65,7 @@ class ReviewAdmin(StoreScopedAdmin):
             return "—"
         colour = {"positive": "#2e7d32", "negative": "#b71c1c"}.get(analysis.label, "#666")
         flag = " ⚠ contradicts stars" if analysis.contradicts_rating else ""
-        return format_html('<span style="color:{}">{} ({:+.2f})</span>{}', colour, analysis.label, analysis.score,
-                           flag)
+        return format_html('<span style="color:{}">{} ({:+.2f})</span>{}', colour, analysis.label, analysis.score, flag)
 
     @admin.display(description="Analysis")
     def analysis_details(self, review: Review) -> str:
@@ -65,8 +73,10 @@ class ReviewAdmin(StoreScopedAdmin):
         if analysis is None:
             return "Not scored yet."
         aspects = "; ".join(f"{a['aspect']}: {a['label']}" for a in analysis.aspects) or "no aspects found"
-        return f"{analysis.label} (p={analysis.probability:.2f}, score {analysis.score:+.2f}) – {aspects} " \
-               f"[{analysis.model_version}]"
+        return (
+            f"{analysis.label} (p={analysis.probability:.2f}, score {analysis.score:+.2f}) – {aspects} "
+            f"[{analysis.model_version}]"
+        )
 
     def save_model(self, request, obj, form, change):
         corrected = change and "corrected_label" in form.changed_data
@@ -84,8 +94,10 @@ class ReviewAdmin(StoreScopedAdmin):
         jobs = request_scoring_by(user=request.user, reviews=queryset)
         for job in jobs:
             url = reverse("admin:jobs_job_change", args=[job.pk])
-            self.message_user(request, format_html('Scoring {} reviews of {} – <a href="{}">follow progress</a>',
-                                                   job.total, job.store, url))
+            self.message_user(
+                request,
+                format_html('Scoring {} reviews of {} – <a href="{}">follow progress</a>', job.total, job.store, url),
+            )
         if not jobs:
             self.message_user(request, "None of the selected reviews belong to a store you may change.")
 
@@ -136,6 +148,14 @@ class WeeklyReportAdmin(ReadOnlyAdmin):
 
 @admin.register(StoreSentimentModel)
 class StoreSentimentModelAdmin(ReadOnlyAdmin):
-    list_display = ["version", "store", "accuracy", "default_accuracy", "train_size", "test_size", "active",
-                    "created_at"]
+    list_display = [
+        "version",
+        "store",
+        "accuracy",
+        "default_accuracy",
+        "train_size",
+        "test_size",
+        "active",
+        "created_at",
+    ]
     list_filter = ["store", "active"]

@@ -29,9 +29,15 @@ def flag_rating_mismatch(*, review: Review, analysis: ReviewAnalysis) -> Alert:
     try:
         with transaction.atomic():
             alert, _ = Alert.objects.get_or_create(
-                review=review, kind=Alert.Kind.RATING_MISMATCH,
-                defaults={"store_id": review.store_id, "product_id": review.product_id, "message": message,
-                          "details": {"rating": review.rating, "score": analysis.score, "review_ids": [review.pk]}})
+                review=review,
+                kind=Alert.Kind.RATING_MISMATCH,
+                defaults={
+                    "store_id": review.store_id,
+                    "product_id": review.product_id,
+                    "message": message,
+                    "details": {"rating": review.rating, "score": analysis.score, "review_ids": [review.pk]},
+                },
+            )
     except IntegrityError:
         alert = Alert.objects.get(review=review, kind=Alert.Kind.RATING_MISMATCH)
     return alert
@@ -45,9 +51,15 @@ def check_negative_spike(*, store: Store, product_id: int, now=None) -> Alert | 
     """Open (or refresh) the product's spike alert when its recent negative share rose clearly."""
     now = now or timezone.now()
     cut = now - timedelta(days=RECENT_DAYS)
-    analyses = ReviewAnalysis.objects.for_store(store).filter(
-        review__product_id=product_id, review__written_at__gte=cut - timedelta(days=BASELINE_DAYS),
-        review__written_at__lte=now).select_related("review")
+    analyses = (
+        ReviewAnalysis.objects.for_store(store)
+        .filter(
+            review__product_id=product_id,
+            review__written_at__gte=cut - timedelta(days=BASELINE_DAYS),
+            review__written_at__lte=now,
+        )
+        .select_related("review")
+    )
     recent = [a for a in analyses if a.review.written_at >= cut]
     before = [a for a in analyses if a.review.written_at < cut]
     if len(recent) < MIN_RECENT_REVIEWS or not before:
@@ -59,11 +71,19 @@ def check_negative_spike(*, store: Store, product_id: int, now=None) -> Alert | 
     negatives = sorted((a for a in recent if a.label == "negative"), key=lambda a: a.score)
     aspects = Counter(m["aspect"] for a in negatives for m in a.aspects if m.get("label") == "negative")
     why = ", ".join(f"{name} ({n})" for name, n in aspects.most_common(3)) or "no single aspect"
-    details = {"recent_negative_share": round(recent_share, 3), "baseline_negative_share": round(base_share, 3),
-               "z": round(z, 2), "recent_reviews": len(recent), "baseline_reviews": len(before),
-               "aspects": dict(aspects.most_common(5)), "review_ids": [a.review_id for a in negatives[:10]]}
-    message = (f"{recent_share:.0%} of the last {len(recent)} reviews are negative (usually {base_share:.0%}); "
-               f"complaints about {why}.")
+    details = {
+        "recent_negative_share": round(recent_share, 3),
+        "baseline_negative_share": round(base_share, 3),
+        "z": round(z, 2),
+        "recent_reviews": len(recent),
+        "baseline_reviews": len(before),
+        "aspects": dict(aspects.most_common(5)),
+        "review_ids": [a.review_id for a in negatives[:10]],
+    }
+    message = (
+        f"{recent_share:.0%} of the last {len(recent)} reviews are negative (usually {base_share:.0%}); "
+        f"complaints about {why}."
+    )
     return _upsert_spike(store=store, product_id=product_id, message=message, details=details)
 
 
@@ -79,8 +99,7 @@ def negative_rise(*, recent: list[str], before: list[str]) -> tuple[float, float
 
 def _upsert_spike(*, store: Store, product_id: int, message: str, details: dict) -> Alert:
     values = {"message": message, "details": details}
-    lookup = {"store": store, "product_id": product_id, "kind": Alert.Kind.NEGATIVE_SPIKE,
-              "status": Alert.Status.OPEN}
+    lookup = {"store": store, "product_id": product_id, "kind": Alert.Kind.NEGATIVE_SPIKE, "status": Alert.Status.OPEN}
     try:
         with transaction.atomic():
             return Alert.objects.update_or_create(**lookup, defaults=values)[0]
@@ -90,5 +109,8 @@ def _upsert_spike(*, store: Store, product_id: int, message: str, details: dict)
 
 def resolve_alerts(*, user, alerts) -> int:
     ids = alerts.values("pk") if hasattr(alerts, "values") else alerts
-    return Alert.objects.writable_by(user).filter(pk__in=ids, status=Alert.Status.OPEN).update(
-        status=Alert.Status.RESOLVED, updated_at=timezone.now())
+    return (
+        Alert.objects.writable_by(user)
+        .filter(pk__in=ids, status=Alert.Status.OPEN)
+        .update(status=Alert.Status.RESOLVED, updated_at=timezone.now())
+    )

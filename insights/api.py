@@ -30,8 +30,20 @@ class ReviewSerializer(StoreOwnedSerializer):
 
     class Meta:
         model = Review
-        fields = ["id", "store", "product", "customer_ref", "rating", "title", "body", "source", "written_at",
-                  "corrected_label", "analysis", "created_at"]
+        fields = [
+            "id",
+            "store",
+            "product",
+            "customer_ref",
+            "rating",
+            "title",
+            "body",
+            "source",
+            "written_at",
+            "corrected_label",
+            "analysis",
+            "created_at",
+        ]
         read_only_fields = ["source", "corrected_label", "created_at"]
 
     def create(self, validated_data):
@@ -39,8 +51,12 @@ class ReviewSerializer(StoreOwnedSerializer):
         store, product = data.pop("store"), data.pop("product")
         request = self.context["request"]
         source = Review.Source.STOREFRONT
-        [review] = call_service(submit_reviews, store=store, user=request.user,
-                                reviews=[NewReview(product_id=product.pk, source=source, **data)])
+        [review] = call_service(
+            submit_reviews,
+            store=store,
+            user=request.user,
+            reviews=[NewReview(product_id=product.pk, source=source, **data)],
+        )
         return review
 
 
@@ -68,8 +84,9 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         """A merchant's label for this review (counts more when the store's model is fine-tuned)."""
         params = CorrectionSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        review = call_service(correct_label, user=request.user, review=self.get_object(),
-                              label=params.validated_data["label"])
+        review = call_service(
+            correct_label, user=request.user, review=self.get_object(), label=params.validated_data["label"]
+        )
         return Response(ReviewSerializer(review, context={"request": request}).data)
 
     @extend_schema(request=ReviewIdsSerializer, responses={202: JobSerializer(many=True)})
@@ -95,8 +112,13 @@ class ReviewInsightsViewSet(StoreScopedViewSet):
     def scope_queryset(self, queryset):
         q = self.request.query_params
         try:
-            return figures.narrow(queryset, store_id=_int(q, "store"), category_id=_int(q, "category"),
-                                  product_id=_int(q, "product"), days=_int(q, "days"))
+            return figures.narrow(
+                queryset,
+                store_id=_int(q, "store"),
+                category_id=_int(q, "category"),
+                product_id=_int(q, "product"),
+                days=_int(q, "days"),
+            )
         except ValueError as exc:
             raise serializers.ValidationError({"detail": str(exc)}) from exc
 
@@ -105,17 +127,23 @@ class ReviewInsightsViewSet(StoreScopedViewSet):
     def aspects(self, request):
         return Response(figures.aspect_insights(self.get_queryset(), examples=3))
 
-    @extend_schema(parameters=FILTERS + [OpenApiParameter("bucket", str, enum=["day", "week", "month"])],
-                   responses={200: dict})
+    @extend_schema(
+        parameters=FILTERS + [OpenApiParameter("bucket", str, enum=["day", "week", "month"])], responses={200: dict}
+    )
     @action(detail=False)
     def trends(self, request):
         bucket = request.query_params.get("bucket", "week")
         if bucket not in figures.BUCKETS:
             raise serializers.ValidationError({"bucket": f"One of {sorted(figures.BUCKETS)}."})
         reviews = self.get_queryset()
-        return Response({"overview": figures.overview(reviews), "ratings": figures.rating_distribution(reviews),
-                         "periods": figures.sentiment_over_time(reviews, bucket=bucket),
-                         "attention": figures.products_needing_attention(reviews)})
+        return Response(
+            {
+                "overview": figures.overview(reviews),
+                "ratings": figures.rating_distribution(reviews),
+                "periods": figures.sentiment_over_time(reviews, bucket=bucket),
+                "attention": figures.products_needing_attention(reviews),
+            }
+        )
 
 
 class ProductReviewSummarySerializer(serializers.ModelSerializer):

@@ -39,12 +39,18 @@ GOOD = {
     "packaging": ["Lovely packaging, no plastic.", "Well packaged, nothing damaged.", "The box was neat and sturdy."],
     "battery": ["The battery lasts for days.", "Battery life is fantastic.", "Charging is quick."],
     "sound": ["The sound is crisp and clear.", "Great bass for the size.", "Sound quality is excellent."],
-    "service": ["Customer service was helpful and kind.", "The seller answered within an hour.",
-                "Support sorted my question out quickly."],
+    "service": [
+        "Customer service was helpful and kind.",
+        "The seller answered within an hour.",
+        "Support sorted my question out quickly.",
+    ],
     "design": ["Beautiful design.", "Looks stylish and modern.", "The color is gorgeous."],
     "ease": ["Very easy to use.", "Setup took two minutes.", "Easy to clean."],
-    "comfort": ["Comfortable from the first day.", "So comfortable I wear them all day.",
-                "Comfortable even on long walks."],
+    "comfort": [
+        "Comfortable from the first day.",
+        "So comfortable I wear them all day.",
+        "Comfortable even on long walks.",
+    ],
     "scent": ["Love the scent.", "The smell is light and fresh.", "A lovely, subtle fragrance."],
     "taste": ["Tastes wonderful.", "Rich flavour, smooth and fresh.", "The taste is excellent."],
 }
@@ -54,8 +60,11 @@ BAD = {
     "quality": ["Poor quality, it broke after a week.", "Flimsy and cheaply made.", "The stitching came apart."],
     "price": ["Overpriced for what you get.", "Way too expensive.", "Not worth the money."],
     "delivery": ["Delivery was very late.", "Shipping took three weeks.", "It arrived a week after the promised date."],
-    "packaging": ["The package arrived damaged.", "Terrible packaging, the box was crushed.",
-                  "Too much plastic packaging."],
+    "packaging": [
+        "The package arrived damaged.",
+        "Terrible packaging, the box was crushed.",
+        "Too much plastic packaging.",
+    ],
     "battery": ["The battery dies within hours.", "Battery life is terrible.", "It stopped charging after a week."],
     "sound": ["The sound is tinny and distorted.", "Awful sound quality.", "The speaker crackles."],
     "service": ["Customer service never replied.", "The seller was rude.", "Support ignored my refund request."],
@@ -68,13 +77,24 @@ BAD = {
 OPENERS_GOOD = ["Really happy with this.", "Love it!", "Exactly what I wanted.", "Highly recommend.", ""]
 OPENERS_BAD = ["Very disappointed.", "Would not buy again.", "Avoid.", "Returned it.", ""]
 MIXED = ["It's okay overall.", "Mixed feelings about this one.", "Not bad, not great.", "It does the job."]
-SARCASTIC = ["Oh great, another one that falls apart in a week. Just what I needed.",
-             "Wonderful, it broke before I even finished unpacking it. Ten out of ten for speed.",
-             "Love paying premium prices for something this flimsy."]
-OFF_TOPIC = ["Bought this as a gift, will ask how they like it.", "Ordered together with a few other things.",
-             "My cat sat on the box all afternoon.", "Writing this on my lunch break."]
-TITLES = {5: ["Love it", "Excellent", "Perfect"], 4: ["Very good", "Happy", "Nice"], 3: ["Okay", "Average", "Mixed"],
-          2: ["Disappointing", "Not great"], 1: ["Terrible", "Avoid", "Waste of money"]}
+SARCASTIC = [
+    "Oh great, another one that falls apart in a week. Just what I needed.",
+    "Wonderful, it broke before I even finished unpacking it. Ten out of ten for speed.",
+    "Love paying premium prices for something this flimsy.",
+]
+OFF_TOPIC = [
+    "Bought this as a gift, will ask how they like it.",
+    "Ordered together with a few other things.",
+    "My cat sat on the box all afternoon.",
+    "Writing this on my lunch break.",
+]
+TITLES = {
+    5: ["Love it", "Excellent", "Perfect"],
+    4: ["Very good", "Happy", "Nice"],
+    3: ["Okay", "Average", "Mixed"],
+    2: ["Disappointing", "Not great"],
+    1: ["Terrible", "Avoid", "Waste of money"],
+}
 STARS = [5, 4, 3, 2, 1]
 STAR_WEIGHTS = [0.50, 0.20, 0.10, 0.07, 0.13]
 
@@ -114,9 +134,18 @@ def build_reviews(store: Store, *, count: int, seed: int = 5) -> list[Review]:
         title, body = review_text(rng, product.category.name if product.category else "", rating)
         if rng.random() < 0.01:  # clicked the wrong star
             rating = 6 - rating
-        rows.append(Review(store=store, product=product, rating=rating, title=title, body=body,
-                           source=Review.Source.DEMO, customer_ref=f"demo-{i}",
-                           written_at=now - timedelta(days=rng.uniform(0, 365), minutes=rng.randint(0, 1440))))
+        rows.append(
+            Review(
+                store=store,
+                product=product,
+                rating=rating,
+                title=title,
+                body=body,
+                source=Review.Source.DEMO,
+                customer_ref=f"demo-{i}",
+                written_at=now - timedelta(days=rng.uniform(0, 365), minutes=rng.randint(0, 1440)),
+            )
+        )
     rows += _battery_spike(store, products, rng, now)
     return rows
 
@@ -131,16 +160,26 @@ def _battery_spike(store, products, rng, now) -> list[Review]:
         rating = rng.choice([1, 2]) if recent else rng.choice([4, 5, 5, 5])
         body = rng.choice(BAD["battery"]) + " " + rng.choice(OPENERS_BAD) if recent else rng.choice(GOOD["sound"])
         days = rng.uniform(0, 10) if recent else rng.uniform(20, 300)
-        rows.append(Review(store=store, product=product, rating=rating, title="", body=body.strip(),
-                           source=Review.Source.DEMO, customer_ref=f"demo-spike-{i}",
-                           written_at=now - timedelta(days=days)))
+        rows.append(
+            Review(
+                store=store,
+                product=product,
+                rating=rating,
+                title="",
+                body=body.strip(),
+                source=Review.Source.DEMO,
+                customer_ref=f"demo-spike-{i}",
+                written_at=now - timedelta(days=days),
+            )
+        )
     return rows
 
 
 @transaction.atomic
 def load(*, store: Store, count: int = 3000) -> list[int]:
     """Create the missing demo reviews; returns the new reviews' ids."""
-    existing = set(Review.objects.for_store(store).filter(source=Review.Source.DEMO)
-                   .values_list("customer_ref", flat=True))
+    existing = set(
+        Review.objects.for_store(store).filter(source=Review.Source.DEMO).values_list("customer_ref", flat=True)
+    )
     missing = [r for r in build_reviews(store, count=count) if r.customer_ref not in existing]
     return [r.pk for r in Review.objects.bulk_create(missing, batch_size=500)]

@@ -35,18 +35,30 @@ def sentiment_over_time(reviews, *, bucket: str = "week") -> list[dict]:
     """Per period: review count, share of each label, mean score and mean rating."""
     trunc = BUCKETS.get(bucket, TruncWeek)
     rows = (
-        reviews.annotate(period=trunc("written_at")).values("period").order_by("period")
-        .annotate(reviews=Count("pk"), analysed=Count("analysis"),
-                  positive=Count("pk", filter=Q(analysis__label="positive")),
-                  neutral=Count("pk", filter=Q(analysis__label="neutral")),
-                  negative=Count("pk", filter=Q(analysis__label="negative")),
-                  score=Avg("analysis__score"), rating=Avg("rating"))
+        reviews.annotate(period=trunc("written_at"))
+        .values("period")
+        .order_by("period")
+        .annotate(
+            reviews=Count("pk"),
+            analysed=Count("analysis"),
+            positive=Count("pk", filter=Q(analysis__label="positive")),
+            neutral=Count("pk", filter=Q(analysis__label="neutral")),
+            negative=Count("pk", filter=Q(analysis__label="negative")),
+            score=Avg("analysis__score"),
+            rating=Avg("rating"),
+        )
     )
     return [
-        {"period": r["period"].date().isoformat() if hasattr(r["period"], "date") else str(r["period"]),
-         "reviews": r["reviews"],
-         **{k: round(r[k] / r["analysed"], 3) if r["analysed"] else None for k in ("positive", "neutral", "negative")},
-         "score": _round(r["score"]), "rating": _round(r["rating"])}
+        {
+            "period": r["period"].date().isoformat() if hasattr(r["period"], "date") else str(r["period"]),
+            "reviews": r["reviews"],
+            **{
+                k: round(r[k] / r["analysed"], 3) if r["analysed"] else None
+                for k in ("positive", "neutral", "negative")
+            },
+            "score": _round(r["score"]),
+            "rating": _round(r["rating"]),
+        }
         for r in rows
     ]
 
@@ -73,9 +85,15 @@ def aspect_insights(reviews, *, examples: int = 2, limit: int = 12) -> list[dict
     out = []
     for name, entry in tally.items():
         ranked = sorted(entry.pop("mentions"))
-        out.append({"aspect": name, **entry, "total": entry["positive"] + entry["neutral"] + entry["negative"],
-                    "praise": _unique([t for s, t in reversed(ranked) if s > 0.3])[:examples],
-                    "complaints": _unique([t for s, t in ranked if s < -0.3])[:examples]})
+        out.append(
+            {
+                "aspect": name,
+                **entry,
+                "total": entry["positive"] + entry["neutral"] + entry["negative"],
+                "praise": _unique([t for s, t in reversed(ranked) if s > 0.3])[:examples],
+                "complaints": _unique([t for s, t in ranked if s < -0.3])[:examples],
+            }
+        )
     return sorted(out, key=lambda a: (-a["total"], a["aspect"]))[:limit]
 
 
@@ -83,8 +101,7 @@ def products_needing_attention(reviews, *, limit: int = 10, min_reviews: int = 3
     """Products with open alerts first, then by negative share."""
     rows = (
         reviews.values("product_id", "product__title")
-        .annotate(reviews=Count("pk"), negative=Count("pk", filter=Q(analysis__label="negative")),
-                  rating=Avg("rating"))
+        .annotate(reviews=Count("pk"), negative=Count("pk", filter=Q(analysis__label="negative")), rating=Avg("rating"))
         .filter(reviews__gte=min_reviews)
     )
     alerts = defaultdict(list)
@@ -92,9 +109,17 @@ def products_needing_attention(reviews, *, limit: int = 10, min_reviews: int = 3
     for alert in open_alerts.filter(store_id__in=reviews.values("store_id")):
         alerts[alert.product_id].append(alert.message)
     ranked = sorted(
-        ({"product_id": r["product_id"], "product": r["product__title"], "reviews": r["reviews"],
-          "negative_share": round(r["negative"] / r["reviews"], 3), "rating": _round(r["rating"]),
-          "alerts": alerts.get(r["product_id"], [])} for r in rows),
+        (
+            {
+                "product_id": r["product_id"],
+                "product": r["product__title"],
+                "reviews": r["reviews"],
+                "negative_share": round(r["negative"] / r["reviews"], 3),
+                "rating": _round(r["rating"]),
+                "alerts": alerts.get(r["product_id"], []),
+            }
+            for r in rows
+        ),
         key=lambda p: (-len(p["alerts"]), -p["negative_share"], p["product_id"]),
     )
     return [p for p in ranked if p["alerts"] or p["negative_share"] > 0][:limit]
@@ -103,8 +128,12 @@ def products_needing_attention(reviews, *, limit: int = 10, min_reviews: int = 3
 def overview(reviews) -> dict:
     """Headline numbers for a scope: counts, mean rating and score."""
     agg = reviews.aggregate(reviews=Count("pk"), rating=Avg("rating"), score=Avg("analysis__score"))
-    return {"reviews": agg["reviews"], "rating": _round(agg["rating"]), "score": _round(agg["score"]),
-            "labels": label_counts(reviews)}
+    return {
+        "reviews": agg["reviews"],
+        "rating": _round(agg["rating"]),
+        "score": _round(agg["score"]),
+        "labels": label_counts(reviews),
+    }
 
 
 def scoped_reviews(user):

@@ -21,7 +21,9 @@ def label_for_rating(rating: int | None) -> str:
     """Star ratings as labels: 1-2 negative, 3 neutral, 4-5 positive."""
     if rating is None:
         return ""
-    return SentimentLabel.NEGATIVE if rating <= 2 else SentimentLabel.NEUTRAL if rating == 3 else SentimentLabel.POSITIVE
+    if rating <= 2:
+        return SentimentLabel.NEGATIVE
+    return SentimentLabel.NEUTRAL if rating == 3 else SentimentLabel.POSITIVE
 
 
 class Review(StoreOwned):
@@ -42,7 +44,9 @@ class Review(StoreOwned):
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.STOREFRONT)
     written_at = models.DateTimeField(default=timezone.now, help_text="When the customer wrote it.")
     corrected_label = models.CharField(
-        max_length=10, choices=SentimentLabel.choices, blank=True,
+        max_length=10,
+        choices=SentimentLabel.choices,
+        blank=True,
         help_text="A merchant's correction: the strongest label when the store's model is fine-tuned.",
     )
 
@@ -122,7 +126,8 @@ class Alert(StoreOwned):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["product", "kind"], condition=Q(status="open", kind="negative_spike"),
+                fields=["product", "kind"],
+                condition=Q(status="open", kind="negative_spike"),
                 name="one_open_spike_alert_per_product",
             ),
             models.UniqueConstraint(

@@ -29,10 +29,13 @@ def week_reviews(store: Store, start: date, end: date):
 def week_figures(store: Store, start: date, end: date) -> dict:
     reviews = week_reviews(store, start, end)
     before = week_reviews(store, start - timedelta(days=7), end - timedelta(days=7))
-    return {"this_week": figures.overview(reviews), "week_before": figures.overview(before),
-            "aspects": figures.aspect_insights(reviews, examples=1, limit=5),
-            "attention": figures.products_needing_attention(reviews, limit=5, min_reviews=2),
-            "open_alerts": Alert.objects.for_store(store).filter(status=Alert.Status.OPEN).count()}
+    return {
+        "this_week": figures.overview(reviews),
+        "week_before": figures.overview(before),
+        "aspects": figures.aspect_insights(reviews, examples=1, limit=5),
+        "attention": figures.products_needing_attention(reviews, limit=5, min_reviews=2),
+        "open_alerts": Alert.objects.for_store(store).filter(status=Alert.Status.OPEN).count(),
+    }
 
 
 def report_text(store: Store, start: date, end: date, data: dict) -> str:
@@ -42,11 +45,15 @@ def report_text(store: Store, start: date, end: date, data: dict) -> str:
         return "\n".join(lines + ["No new reviews this week."])
     labels = now["labels"]
     analysed = sum(labels.values()) or 1
-    lines.append(f"{now['reviews']} reviews (week before: {then['reviews']}), average rating "
-                 f"{now['rating'] if now['rating'] is not None else '–'} (before: "
-                 f"{then['rating'] if then['rating'] is not None else '–'}).")
-    lines.append(f"Positive {labels['positive'] / analysed:.0%}, neutral {labels['neutral'] / analysed:.0%}, "
-                 f"negative {labels['negative'] / analysed:.0%}.")
+    lines.append(
+        f"{now['reviews']} reviews (week before: {then['reviews']}), average rating "
+        f"{now['rating'] if now['rating'] is not None else '–'} (before: "
+        f"{then['rating'] if then['rating'] is not None else '–'})."
+    )
+    lines.append(
+        f"Positive {labels['positive'] / analysed:.0%}, neutral {labels['neutral'] / analysed:.0%}, "
+        f"negative {labels['negative'] / analysed:.0%}."
+    )
     praised = [a["aspect"] for a in data["aspects"] if a["positive"] > a["negative"]]
     complained = [a for a in data["aspects"] if a["negative"] > 0]
     if praised:

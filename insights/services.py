@@ -64,9 +64,15 @@ def request_scoring(*, store: Store, review_ids: Iterable[int], user=None) -> Jo
 
     ids = sorted(set(Review.objects.for_store(store).filter(pk__in=list(review_ids)).values_list("pk", flat=True)))
     active = active_model(store=store)
-    return start_job(store=store, kind=SCORE_REVIEWS, item_ids=ids, task=score_reviews_chunk_task,
-                     chunk_size=SCORE_CHUNK_SIZE, user=user,
-                     model_name=active.version if active else settings.ECOMOPS_SENTIMENT_MODEL or "embedded default")
+    return start_job(
+        store=store,
+        kind=SCORE_REVIEWS,
+        item_ids=ids,
+        task=score_reviews_chunk_task,
+        chunk_size=SCORE_CHUNK_SIZE,
+        user=user,
+        model_name=active.version if active else settings.ECOMOPS_SENTIMENT_MODEL or "embedded default",
+    )
 
 
 def request_scoring_by(*, user, reviews) -> list[Job]:
@@ -124,10 +130,16 @@ def analyse_texts(texts: list[str], *, model) -> list[dict]:
     sentiments = model.score(texts)
     aspects = AspectExtractor(model).extract(texts)
     return [
-        {"label": s.label, "probability": s.probability, "score": s.score,
-         "aspects": [{"aspect": m.aspect, "text": m.text, "label": m.sentiment.label, "score": m.sentiment.score}
-                     for m in mentions],
-         "model_version": getattr(model, "version", "unknown")}
+        {
+            "label": s.label,
+            "probability": s.probability,
+            "score": s.score,
+            "aspects": [
+                {"aspect": m.aspect, "text": m.text, "label": m.sentiment.label, "score": m.sentiment.score}
+                for m in mentions
+            ],
+            "model_version": getattr(model, "version", "unknown"),
+        }
         for s, mentions in zip(sentiments, aspects)
     ]
 
@@ -138,12 +150,19 @@ def contradicts(rating: int | None, score: float) -> bool:
     return (rating >= 4 and score <= -CONTRADICTION_SCORE) or (rating <= 2 and score >= CONTRADICTION_SCORE)
 
 
-def save_analysis(*, review: Review, label: str, probability: float, score: float, aspects: list,
-                  model_version: str) -> ReviewAnalysis:
+def save_analysis(
+    *, review: Review, label: str, probability: float, score: float, aspects: list, model_version: str
+) -> ReviewAnalysis:
     """One analysis per review, however often it is scored."""
-    values = {"store_id": review.store_id, "label": label, "probability": probability, "score": score,
-              "aspects": aspects, "model_version": model_version,
-              "contradicts_rating": contradicts(review.rating, score)}
+    values = {
+        "store_id": review.store_id,
+        "label": label,
+        "probability": probability,
+        "score": score,
+        "aspects": aspects,
+        "model_version": model_version,
+        "contradicts_rating": contradicts(review.rating, score),
+    }
     try:
         with transaction.atomic():
             return ReviewAnalysis.objects.update_or_create(review=review, defaults=values)[0]
@@ -174,8 +193,10 @@ class TrainingReport:
     def summary(self) -> str:
         r = self.record
         verdict = "now active" if self.swapped else "kept the current model (not better)"
-        return (f"{r.version}: accuracy {r.accuracy:.1%} vs current {r.default_accuracy:.1%} on "
-                f"{r.test_size} held-back reviews (trained on {r.train_size}); {verdict}; {self.seconds:.0f} s")
+        return (
+            f"{r.version}: accuracy {r.accuracy:.1%} vs current {r.default_accuracy:.1%} on "
+            f"{r.test_size} held-back reviews (trained on {r.train_size}); {verdict}; {self.seconds:.0f} s"
+        )
 
 
 def training_examples(*, store: Store) -> tuple[list[str], list[str], list[float]]:
@@ -197,17 +218,26 @@ def train_store_sentiment(*, store: Store, user=None, fine_tune=None) -> Trainin
     started = time.monotonic()
     texts, labels, weights = training_examples(store=store)
     if len(texts) < MIN_TRAINING_REVIEWS:
-        raise ValidationError(f"{store} has {len(texts)} rated or corrected reviews; at least "
-                              f"{MIN_TRAINING_REVIEWS} are needed to train and test a model.")
-    result = (fine_tune or default_fine_tune)(base=sentiment_model_for(store=store), texts=texts, labels=labels,
-                                              weights=weights)
+        raise ValidationError(
+            f"{store} has {len(texts)} rated or corrected reviews; at least "
+            f"{MIN_TRAINING_REVIEWS} are needed to train and test a model."
+        )
+    result = (fine_tune or default_fine_tune)(
+        base=sentiment_model_for(store=store), texts=texts, labels=labels, weights=weights
+    )
     folder = Path(settings.VAR_DIR) / "models" / "sentiment" / store.slug / time.strftime("%Y%m%d-%H%M%S")
     result.model.save(folder)
     with transaction.atomic():
         record = StoreSentimentModel.objects.create(
-            store=store, path=str(folder), version=result.model.version, accuracy=result.accuracy,
-            default_accuracy=result.default_accuracy, train_size=result.train_size, test_size=result.test_size,
-            trained_by=user if getattr(user, "_meta", None) else None)
+            store=store,
+            path=str(folder),
+            version=result.model.version,
+            accuracy=result.accuracy,
+            default_accuracy=result.default_accuracy,
+            train_size=result.train_size,
+            test_size=result.test_size,
+            trained_by=user if getattr(user, "_meta", None) else None,
+        )
         if result.improved:
             StoreSentimentModel.objects.for_store(store).filter(active=True).update(active=False)
             StoreSentimentModel.objects.filter(pk=record.pk).update(active=True)

@@ -33,9 +33,11 @@ def build_chat(title: str, overview: dict, aspects: list[dict]) -> list[dict]:
         lines.append(f"- Average rating: {overview['rating']} of 5")
     for a in aspects:
         lines.append(f"- {a['aspect']}: {a['positive']} positive, {a['negative']} negative mentions")
-        lines += [f"  - praise: \"{t}\"" for t in a["praise"]] + [f"  - complaint: \"{t}\"" for t in a["complaints"]]
-    return [{"role": "system", "content": SYSTEM},
-            {"role": "user", "content": "Review facts:\n" + "\n".join(lines) + "\n\nSummary:"}]
+        lines += [f'  - praise: "{t}"' for t in a["praise"]] + [f'  - complaint: "{t}"' for t in a["complaints"]]
+    return [
+        {"role": "system", "content": SYSTEM},
+        {"role": "user", "content": "Review facts:\n" + "\n".join(lines) + "\n\nSummary:"},
+    ]
 
 
 def plain_summary(overview: dict, aspects: list[dict]) -> str:
@@ -45,8 +47,10 @@ def plain_summary(overview: dict, aspects: list[dict]) -> str:
     if liked:
         parts.append(f"Customers like the {_join(liked)}")
     for a in disliked:
-        parts.append(f"{'several' if a['negative'] > 1 else 'one'} mention{'s' if a['negative'] == 1 else ''} "
-                     f"problems with the {a['aspect']}")
+        parts.append(
+            f"{'several' if a['negative'] > 1 else 'one'} mention{'s' if a['negative'] == 1 else ''} "
+            f"problems with the {a['aspect']}"
+        )
     labels = overview["labels"]
     if not parts:
         return f"{overview['reviews']} reviews: {labels['positive']} positive, {labels['negative']} negative."
@@ -66,21 +70,26 @@ def accept(draft: str, aspects: list[dict], known_aspects: set[str]) -> bool:
 def write_summaries(*, store, product_ids: list[int], generator=None) -> list[ProductReviewSummary]:
     """One generator call for all the products; upsert one summary each."""
     from catalog.models import Product
+    from ecomops.ml import registry
     from ecomops.ml.aspects import DEFAULT_ASPECTS
     from ecomops.ml.generator import generate_resilient
-    from ecomops.ml import registry
 
     generator = generator or registry.generator()
     products = list(Product.objects.for_store(store).filter(pk__in=product_ids).order_by("pk"))
-    facts = [summary_facts(Review.objects.for_store(store).filter(product=p, analysis__isnull=False))
-             for p in products]
+    facts = [summary_facts(Review.objects.for_store(store).filter(product=p, analysis__isnull=False)) for p in products]
     chats = [build_chat(p.title, o, a) for p, (o, a) in zip(products, facts)]
     drafts = generate_resilient(generator, chats, max_new_tokens=90) if chats else []
     saved = []
     for product, (overview, aspects), draft in zip(products, facts, drafts):
         text = draft.strip() if accept(draft, aspects, set(DEFAULT_ASPECTS)) else plain_summary(overview, aspects)
-        saved.append(_upsert(product=product, text=text, count=overview["reviews"],
-                             model_version=getattr(generator, "version", "generator")))
+        saved.append(
+            _upsert(
+                product=product,
+                text=text,
+                count=overview["reviews"],
+                model_version=getattr(generator, "version", "generator"),
+            )
+        )
     return saved
 
 
@@ -96,8 +105,13 @@ def products_due(*, store, product_ids: set[int]) -> list[int]:
 
 
 def _upsert(*, product, text: str, count: int, model_version: str) -> ProductReviewSummary:
-    values = {"store_id": product.store_id, "text": text, "review_count": count, "model_version": model_version,
-              "prompt_version": PROMPT_VERSION}
+    values = {
+        "store_id": product.store_id,
+        "text": text,
+        "review_count": count,
+        "model_version": model_version,
+        "prompt_version": PROMPT_VERSION,
+    }
     try:
         with transaction.atomic():
             return ProductReviewSummary.objects.update_or_create(product=product, defaults=values)[0]

@@ -6,6 +6,7 @@ No Django here: the `recommendations` app, `manage.py recommend` and bench/ all 
 from __future__ import annotations
 
 import csv
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -60,8 +61,10 @@ def to_datetime64(values) -> np.ndarray:
     if values.dtype.kind == "M":
         return values.astype("datetime64[s]")
     try:
-        return values.astype("datetime64[s]")  # fast path: naive ISO strings
-    except ValueError:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # numpy only warns on a UTC offset: take the slow path for those
+            return values.astype("datetime64[s]")  # fast path: naive ISO strings
+    except (ValueError, UserWarning, DeprecationWarning):
         parsed = [v if isinstance(v, datetime) else datetime.fromisoformat(str(v)) for v in values.tolist()]
         naive = [v.astimezone(UTC).replace(tzinfo=None) if v.tzinfo else v for v in parsed]
         return np.array(naive, dtype="datetime64[s]")
@@ -187,18 +190,25 @@ def encode_events(events: Events) -> EncodedLog:
     return EncodedLog(customer, item, time, weight, events.kind == "purchase", customer_ids, product_ids)
 
 
-def last_basket_split(log: EncodedLog) -> tuple[np.ndarray, sp.csr_matrix]:
+def last_basket_split(log: EncodedLog, *, through_previous_order: bool = False) -> tuple[np.ndarray, sp.csr_matrix]:
     """Events before each repeat customer's last basket (a mask), and that basket as a customer x product matrix.
 
-    Customers with one basket keep it: there is nothing before it to learn from.
+    Customers with one basket keep it: there is nothing before it to learn from. `through_previous_order` also
+    drops what the customer did between their previous order and the last one (views and cart adds of the
+    held-out order itself), so an evaluation scores predicting an order from the history before it.
     """
-    basket_customer, never = log.pairs["basket_customer"], np.iinfo(np.int64).max
-    last_time = np.full(log.n_customers, never)
-    ends = np.r_[np.flatnonzero(np.diff(basket_customer)), len(basket_customer) - 1] if len(basket_customer) else np.zeros(0, int)
-    last_time[basket_customer[ends]] = log.pairs["basket_time"][ends]
-    last_time[log.baskets_per_customer < 2] = never
+    p, never = log.pairs, np.iinfo(np.int64).max
+    basket_customer, basket_time = p["basket_customer"], p["basket_time"]
+    is_last = np.append(basket_customer[1:] != basket_customer[:-1], True)[: len(basket_customer)]  # sorted
+    last_time, previous_time = np.full(log.n_customers, never), np.full(log.n_customers, never)
+    last_time[basket_customer[is_last]] = basket_time[is_last]
+    is_previous = np.append(is_last[1:], False) & ~is_last  # the basket just before a customer's last one
+    previous_time[basket_customer[is_previous]] = basket_time[is_previous]
+    repeat = log.baskets_per_customer >= 2
+    last_time[~repeat], previous_time[~repeat] = never, never
     cut = last_time[log.customer]
     held = (log.time == cut) & log.is_purchase
     labels = sp.csr_matrix((np.ones(held.sum(), np.float32), (log.customer[held], log.item[held])),
                            shape=(log.n_customers, log.n_items))  # fmt: skip
-    return log.time < cut, labels
+    keep = log.time <= previous_time[log.customer] if through_previous_order else log.time < cut
+    return keep, labels

@@ -35,7 +35,7 @@ class Split:
 
 def split_last_order(events: Events) -> Split:
     log = encode_events(events)
-    before, labels = last_basket_split(log)
+    before, labels = last_basket_split(log, through_previous_order=True)
     held_out = {
         str(log.customer_ids[c]): {str(p) for p in log.product_ids[labels[c].indices]}
         for c in np.flatnonzero(labels.getnnz(axis=1) > 0).tolist()

@@ -133,3 +133,71 @@ class AlertFactory(factory.django.DjangoModelFactory):
     product = factory.SubFactory(ProductFactory, store=factory.SelfAttribute("..store"))
     kind = Alert.Kind.NEGATIVE_SPIKE
     message = "Negative reviews rising"
+
+
+# -- support ----------------------------------------------------------------------------
+
+from django.utils import timezone  # noqa: E402
+
+from support.models import Customer, KnowledgeArticle, Message, Order, ReplyDraft, Ticket  # noqa: E402
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    store = factory.SubFactory(StoreFactory)
+    name = factory.Sequence(lambda n: f"Customer {n}")
+    email = factory.Sequence(lambda n: f"customer{n}@example.com")
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Order
+
+    store = factory.SubFactory(StoreFactory)
+    customer = factory.SubFactory(CustomerFactory, store=factory.SelfAttribute("..store"))
+    number = factory.Sequence(lambda n: f"A{1000 + n}")
+    status = Order.Status.SHIPPED
+    placed_at = factory.LazyFunction(timezone.now)
+    carrier = "DHL"
+    tracking_number = factory.Sequence(lambda n: f"JD0146000{n:05d}")
+    total = Decimal("59.90")
+
+
+class TicketFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ticket
+
+    store = factory.SubFactory(StoreFactory)
+    customer = factory.SubFactory(CustomerFactory, store=factory.SelfAttribute("..store"))
+    subject = "Where is my order?"
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Message
+
+    ticket = factory.SubFactory(TicketFactory)
+    store = factory.SelfAttribute("ticket.store")
+    body = "My parcel has not arrived yet."
+
+
+class KnowledgeArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KnowledgeArticle
+
+    store = factory.SubFactory(StoreFactory)
+    title = "Shipping times"
+    body = "Orders ship within 2 business days. Delivery in Germany takes 3-5 business days."
+
+
+class ReplyDraftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReplyDraft
+
+    ticket = factory.SubFactory(TicketFactory)
+    store = factory.SelfAttribute("ticket.store")
+    text = "Your order has shipped with DHL."
+    model_version = "fake-generator"
+    prompt_version = "reply-v1"

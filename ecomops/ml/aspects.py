@@ -21,26 +21,58 @@ DEFAULT_ASPECTS: dict[str, tuple[str, ...]] = {
     "battery": ("battery", "batteries", "charge", "charging", "charger", "battery life", "power"),
     "size": ("size", "sizes", "small", "large", "big", "tiny", "huge", "too short", "too long", "dimensions"),
     "fit": ("fit", "fits", "fitting", "fitted", "snug", "tight", "loose", "comfortable", "uncomfortable"),
-    "quality": ("quality", "build", "sturdy", "flimsy", "durable", "cheaply made", "well made", "broke",
-                "broken", "material", "materials", "stitching"),
-    "price": ("price", "prices", "priced", "cost", "costs", "expensive", "cheap", "value", "money", "worth",
-              "overpriced", "bargain"),
-    "delivery": ("delivery", "delivered", "shipping", "shipped", "arrived", "arrive", "courier", "late",
-                 "on time"),
+    "quality": (
+        "quality",
+        "build",
+        "sturdy",
+        "flimsy",
+        "durable",
+        "cheaply made",
+        "well made",
+        "broke",
+        "broken",
+        "material",
+        "materials",
+        "stitching",
+    ),
+    "price": (
+        "price",
+        "prices",
+        "priced",
+        "cost",
+        "costs",
+        "expensive",
+        "cheap",
+        "value",
+        "money",
+        "worth",
+        "overpriced",
+        "bargain",
+    ),
+    "delivery": ("delivery", "delivered", "shipping", "shipped", "arrived", "arrive", "courier", "late", "on time"),
     "packaging": ("packaging", "package", "packaged", "box", "boxes", "wrapped", "wrapping"),
-    "customer service": ("customer service", "support", "service", "seller", "refund", "return", "returned",
-                         "replacement", "staff", "helpful", "rude"),
+    "customer service": (
+        "customer service",
+        "support",
+        "service",
+        "seller",
+        "refund",
+        "return",
+        "returned",
+        "replacement",
+        "staff",
+        "helpful",
+        "rude",
+    ),
     "sound": ("sound", "audio", "volume", "speaker", "speakers", "bass", "noise", "loud"),
-    "ease of use": ("easy to use", "easy", "difficult", "setup", "set up", "instructions", "intuitive",
-                    "complicated"),
+    "ease of use": ("easy to use", "easy", "difficult", "setup", "set up", "instructions", "intuitive", "complicated"),
     "taste": ("taste", "tastes", "flavour", "flavor", "delicious", "stale", "bitter"),
     "scent": ("scent", "smell", "smells", "fragrance"),
     "design": ("design", "look", "looks", "color", "colour", "style", "stylish", "beautiful", "ugly"),
 }
 
 # Contrast words start a new clause: the aspect before and after may be judged differently.
-_CLAUSE_BREAK = re.compile(r"\s*(?:[;:]|,?\s+\b(?:but|however|although|though|yet|whereas|except)\b)\s*",
-                           re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"\s*(?:[;:]|,?\s+\b(?:but|however|although|though|yet|whereas|except)\b)\s*", re.IGNORECASE)
 
 
 def split_clauses(sentence: str) -> list[str]:
@@ -64,8 +96,9 @@ class AspectMention:
 class AspectExtractor:
     """`extract(reviews)` -> per review, one AspectMention per (clause, aspect) found."""
 
-    def __init__(self, sentiment, aspects: Mapping[str, Sequence[str]] | None = None, *, embedder=None,
-                 similarity: float = 0.45):
+    def __init__(
+        self, sentiment, aspects: Mapping[str, Sequence[str]] | None = None, *, embedder=None, similarity: float = 0.45
+    ):
         self.sentiment = sentiment
         self.aspects = dict(aspects or DEFAULT_ASPECTS)
         self.patterns = {name: _keyword_pattern(words) for name, words in self.aspects.items()}
@@ -136,11 +169,16 @@ def summarise_aspects(mentions: Sequence[AspectMention], *, examples: int = 3) -
     for name, items in by_aspect.items():
         labels = [m.sentiment.label for m in items]
         ranked = sorted(items, key=lambda m: m.sentiment.score)
-        out.append(AspectSummary(
-            aspect=name, positive=labels.count("positive"), negative=labels.count("negative"),
-            neutral=labels.count("neutral"),
-            praise=_unique([m.text for m in reversed(ranked) if m.sentiment.label == "positive"])[:examples],
-            complaints=_unique([m.text for m in ranked if m.sentiment.label == "negative"])[:examples]))
+        out.append(
+            AspectSummary(
+                aspect=name,
+                positive=labels.count("positive"),
+                negative=labels.count("negative"),
+                neutral=labels.count("neutral"),
+                praise=_unique([m.text for m in reversed(ranked) if m.sentiment.label == "positive"])[:examples],
+                complaints=_unique([m.text for m in ranked if m.sentiment.label == "negative"])[:examples],
+            )
+        )
     return sorted(out, key=lambda s: (-s.mentions, s.aspect))
 
 

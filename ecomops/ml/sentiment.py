@@ -174,7 +174,9 @@ class SentimentModel:
             for sentence in split_sentences(text):
                 sentences.append(sentence)
                 owner.append(i)
-        return pool_sentences(self.sentence_scores(sentences), np.asarray(owner, dtype=np.int64), len(texts))
+        scores = pool_sentences(self.sentence_scores(sentences), np.asarray(owner, dtype=np.int64), len(texts))
+        blank = np.asarray([not (t or "").strip() for t in texts], dtype=bool)
+        return np.where(blank, 0.0, scores).astype(np.float32)  # nothing said is neutral
 
     def sentence_scores(self, sentences: list[str]) -> np.ndarray:
         """P(positive) - P(negative) of each sentence, batched by length."""

@@ -13,8 +13,10 @@ Training data, all local:
 - the VADER lexicon's strongly valenced words (ships with vaderSentiment), so the
   head knows sentiment words that the 2,000 sentences never use.
 
-The neutral class gets one more degree of freedom, a bias on its logit, fitted to
-maximise macro-F1 on pseudo-reviews built from sentences held out of training.
+Neutral sentences are trained towards 50/50 (a soft target), so the score of a text
+that is neither positive nor negative lands near 0; the width of the neutral band
+around 0 is fitted to maximise three-class macro-F1 on pseudo-reviews built from
+sentences held out of training.
 """
 
 from __future__ import annotations
@@ -30,11 +32,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ecomops.ml.sentiment import LABELS, WEIGHTS_DIR, SentimentConfig, SentimentModel, pool_sentences
+from ecomops.ml.sentiment import LABELS, WEIGHTS_DIR, SentimentConfig, SentimentModel, pool_sentences, split_sentences
 
 logger = logging.getLogger(__name__)
 
 NEG, NEU, POS = 0, 1, 2
+TARGET = {NEG: 0.0, NEU: 0.5, POS: 1.0}  # P(positive) each label is trained towards
 # Review mix of real star-rated shops: mostly 4-5 stars (Amazon product reviews
 # run ~65% 4-5 stars, ~10% 3 stars, ~25% 1-2 stars).
 PSEUDO_REVIEW_MIX = {POS: 0.65, NEU: 0.10, NEG: 0.25}
@@ -116,8 +119,9 @@ def _end_with_period(sentence: str) -> str:
 # -- training -------------------------------------------------------------------
 
 
-def train_network(model: SentimentModel, texts: list[str], labels: list[int], settings: TrainingSettings,
-                  *, progress: bool = False) -> SentimentModel:
+def train_network(
+    model: SentimentModel, texts: list[str], labels: list[int], settings: TrainingSettings, *, progress: bool = False
+) -> SentimentModel:
     """Fine-tune the top layers and head in place (CPU: ~40 s per 1,000 sentences per epoch)."""
     import torch
 
@@ -129,18 +133,26 @@ def train_network(model: SentimentModel, texts: list[str], labels: list[int], se
     network.train()
     head = [p for n, p in network.named_parameters() if n.startswith("head.") and p.requires_grad]
     body = [p for n, p in network.named_parameters() if not n.startswith("head.") and p.requires_grad]
-    optimizer = torch.optim.AdamW([{"params": body, "lr": settings.learning_rate},
-                                   {"params": head, "lr": settings.head_learning_rate}], weight_decay=0.01)
+    optimizer = torch.optim.AdamW(
+        [{"params": body, "lr": settings.learning_rate}, {"params": head, "lr": settings.head_learning_rate}],
+        weight_decay=0.01,
+    )
     steps = settings.epochs * ((len(texts) + settings.batch_size - 1) // settings.batch_size)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: max(0.0, 1 - s / max(steps, 1)))
     device = next(network.parameters()).device
     for epoch in range(settings.epochs):
         total = 0.0
         for rows in _length_batches(texts, settings.batch_size, rng):
-            batch = model.tokenizer([texts[i] for i in rows], padding=True, truncation=True,
-                                    max_length=model.config.max_length, return_tensors="pt").to(device)
-            target = torch.tensor([labels[i] for i in rows], device=device)
-            loss = torch.nn.functional.cross_entropy(network(**batch), target, label_smoothing=0.05)
+            batch = model.tokenizer(
+                [texts[i] for i in rows],
+                padding=True,
+                truncation=True,
+                max_length=model.config.max_length,
+                return_tensors="pt",
+            ).to(device)
+            target = torch.tensor([TARGET[labels[i]] for i in rows], device=device)
+            logits = network(**batch)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits[:, 1] - logits[:, 0], target)
             loss.backward()
             optimizer.step()
             scheduler.step()
@@ -167,26 +179,23 @@ def _device() -> str:
     return runtime.device()
 
 
-def calibrate_neutral_bias(model: SentimentModel, reviews: list[str], targets: list[int]) -> float:
-    """The neutral-logit bias (grid -3..3) that maximises macro-F1 on the given reviews."""
+def calibrate_band(model: SentimentModel, reviews: list[str], targets: list[int]) -> float:
+    """The neutral band (0..0.6) that maximises three-class macro-F1 on the given reviews."""
     from sklearn.metrics import f1_score
 
     sentences, owner = [], []
     for i, text in enumerate(reviews):
-        from ecomops.ml.sentiment import split_sentences
-
         for s in split_sentences(text):
             sentences.append(s)
             owner.append(i)
-    logits = model.sentence_logits(sentences)
-    owner_arr = np.asarray(owner)
+    scores = pool_sentences(model.sentence_scores(sentences), np.asarray(owner), len(reviews))
     best, best_f1 = 0.0, -1.0
-    for bias in np.round(np.arange(-3.0, 3.01, 0.25), 2):
-        predicted = pool_sentences(logits, owner_arr, len(reviews), float(bias)).argmax(1)
+    for band in np.round(np.arange(0.0, 0.601, 0.025), 3):
+        predicted = np.where(np.abs(scores) < band, NEU, np.where(scores > 0, POS, NEG))
         f1 = f1_score(targets, predicted, average="macro")
         if f1 > best_f1 + 1e-9:
-            best, best_f1 = float(bias), f1
-    logger.info("neutral bias %.2f (pseudo-review macro-F1 %.3f)", best, best_f1)
+            best, best_f1 = float(band), f1
+    logger.info("neutral band %.3f (pseudo-review macro-F1 %.3f)", best, best_f1)
     return best
 
 
@@ -198,8 +207,14 @@ def build_training_set(texts: list[str], labels: list[int], settings: TrainingSe
     return all_texts, all_labels
 
 
-def train_default(*, texts: list[str], labels: list[int], settings: TrainingSettings | None = None,
-                  calibration_fraction: float = 0.15, progress: bool = False) -> SentimentModel:
+def train_default(
+    *,
+    texts: list[str],
+    labels: list[int],
+    settings: TrainingSettings | None = None,
+    calibration_fraction: float = 0.15,
+    progress: bool = False,
+) -> SentimentModel:
     """Train the default model from binary sentences; calibrate neutral on a held-out part."""
     settings = settings or TrainingSettings()
     rng = random.Random(settings.seed)
@@ -211,7 +226,7 @@ def train_default(*, texts: list[str], labels: list[int], settings: TrainingSett
     model = SentimentModel.from_base(SentimentConfig())
     train_network(model, train_texts, train_labels, settings, progress=progress)
     reviews, targets = make_pseudo_reviews([texts[i] for i in held], [labels[i] for i in held], 600, settings.seed)
-    model.config.neutral_bias = calibrate_neutral_bias(model, reviews, targets)
+    model.config.neutral_band = calibrate_band(model, reviews, targets)
     return model
 
 
@@ -231,9 +246,16 @@ class FineTuneResult:
         return self.accuracy > self.default_accuracy
 
 
-def fine_tune(*, base: SentimentModel, texts: list[str], labels: list[str], holdout_fraction: float = 0.2,
-              weights: list[float] | None = None, settings: TrainingSettings | None = None,
-              seed: int = 13) -> FineTuneResult:
+def fine_tune(
+    *,
+    base: SentimentModel,
+    texts: list[str],
+    labels: list[str],
+    holdout_fraction: float = 0.2,
+    weights: list[float] | None = None,
+    settings: TrainingSettings | None = None,
+    seed: int = 13,
+) -> FineTuneResult:
     """Train a copy of `base` on a store's labelled reviews; measure both on a held-back part.
 
     `labels` are LABELS names. `weights` > 1 repeat an example (a merchant's
@@ -255,8 +277,13 @@ def fine_tune(*, base: SentimentModel, texts: list[str], labels: list[str], hold
         train_targets += [targets[i]] * repeat
     train_network(candidate, train_texts, train_targets, settings)
     candidate.config.version = f"{base.config.version}+store{len(train_idx)}"
-    return FineTuneResult(model=candidate, accuracy=_accuracy(candidate, test_texts, test_targets),
-                          default_accuracy=default_acc, train_size=len(train_idx), test_size=len(test_idx))
+    return FineTuneResult(
+        model=candidate,
+        accuracy=_accuracy(candidate, test_texts, test_targets),
+        default_accuracy=default_acc,
+        train_size=len(train_idx),
+        test_size=len(test_idx),
+    )
 
 
 def stratified_split(targets: list[int], fraction: float, seed: int) -> tuple[list[int], list[int]]:
@@ -275,7 +302,8 @@ def stratified_split(targets: list[int], fraction: float, seed: int) -> tuple[li
 def _accuracy(model: SentimentModel, texts: list[str], targets: np.ndarray) -> float:
     if not texts:
         return 0.0
-    return float((model.probabilities(texts).argmax(1) == targets).mean())
+    predicted = np.asarray([LABELS.index(label) for label in model.labels(texts)])
+    return float((predicted == targets).mean())
 
 
 # -- command line ---------------------------------------------------------------------
@@ -294,8 +322,13 @@ def main(argv: list[str] | None = None) -> None:
     texts, labels = read_labelled_sentences(args.data, args.sources)
     settings = TrainingSettings(epochs=args.epochs, seed=args.seed)
     model = train_default(texts=texts, labels=labels, settings=settings, progress=True)
-    model.config.trained_on = {"data": Path(args.data).name, "sources": args.sources or "all",
-                               "sentences": len(texts), "epochs": args.epochs, "seed": args.seed}
+    model.config.trained_on = {
+        "data": Path(args.data).name,
+        "sources": args.sources or "all",
+        "sentences": len(texts),
+        "epochs": args.epochs,
+        "seed": args.seed,
+    }
     model.save(args.output)
     logger.info("saved %s in %.0f s", args.output, time.time() - started)
 

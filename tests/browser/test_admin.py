@@ -114,12 +114,13 @@ def test_merchant_generates_reviews_and_publishes_copy(page, live_server, alice,
     assert ProductCopy.objects.filter(job=job, model_version="fake-generator").count() == 4
     message.locator("a").click()
     expect(page.locator(".field-state .readonly")).to_have_text("Succeeded")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "job.png"), full_page=True)
 
     # the drafts list: draft beside the current text, with the checks
     page.goto(f"{live_server.url}/admin/catalog/productcopy/?status__exact=draft")
     expect(page.locator("#result_list tbody tr")).to_have_count(4)
     expect(page.locator("#result_list")).to_contain_text("Old jacket words.")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "product_copy_drafts.png"), full_page=True)
 
     # approve, then publish, the jacket's description

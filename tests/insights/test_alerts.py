@@ -14,11 +14,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _analysed(store, product, *, days_ago: float, label: str, aspects=()):
-    review = factories.ReviewFactory(store=store, product=product,
-                                     written_at=timezone.now() - timedelta(days=days_ago))
-    factories.ReviewAnalysisFactory(review=review, label=label, score={"negative": -0.9}.get(label, 0.9),
-                                    aspects=[{"aspect": a, "text": f"the {a}", "label": "negative", "score": -0.9}
-                                             for a in aspects])
+    review = factories.ReviewFactory(store=store, product=product, written_at=timezone.now() - timedelta(days=days_ago))
+    factories.ReviewAnalysisFactory(
+        review=review,
+        label=label,
+        score={"negative": -0.9}.get(label, 0.9),
+        aspects=[{"aspect": a, "text": f"the {a}", "label": "negative", "score": -0.9} for a in aspects],
+    )
     return review
 
 
@@ -81,9 +83,12 @@ def test_weekly_report_is_written_from_the_figures_once_per_week(store, product)
     today = timezone.localdate()
     last_week = timezone.now() - timedelta(days=today.weekday() + 4)
     review = factories.ReviewFactory(store=store, product=product, rating=2, written_at=last_week)
-    factories.ReviewAnalysisFactory(review=review, label="negative", score=-0.8,
-                                    aspects=[{"aspect": "delivery", "text": "late again", "label": "negative",
-                                              "score": -0.8}])
+    factories.ReviewAnalysisFactory(
+        review=review,
+        label="negative",
+        score=-0.8,
+        aspects=[{"aspect": "delivery", "text": "late again", "label": "negative", "score": -0.8}],
+    )
 
     report = write_weekly_report(store=store)
     again = write_weekly_report(store=store)

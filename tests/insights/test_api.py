@@ -8,12 +8,14 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def test_storefront_key_submits_a_review_that_gets_scored(storefront_client, product,
-                                                          django_capture_on_commit_callbacks):
+def test_storefront_key_submits_a_review_that_gets_scored(
+    storefront_client, product, django_capture_on_commit_callbacks
+):
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        response = storefront_client.post("/api/v1/reviews/", {"product": product.pk, "rating": 1,
-                                                                "body": "Terrible, it broke."}, format="json")
+        response = storefront_client.post(
+            "/api/v1/reviews/", {"product": product.pk, "rating": 1, "body": "Terrible, it broke."}, format="json"
+        )
     # then
     assert response.status_code == 201, response.content
     review = Review.objects.get(pk=response.json()["id"])
@@ -22,8 +24,7 @@ def test_storefront_key_submits_a_review_that_gets_scored(storefront_client, pro
 
 
 def test_storefront_key_cannot_review_another_stores_product(storefront_client, charlies_product):
-    response = storefront_client.post("/api/v1/reviews/", {"product": charlies_product.pk, "body": "Hi"},
-                                      format="json")
+    response = storefront_client.post("/api/v1/reviews/", {"product": charlies_product.pk, "body": "Hi"}, format="json")
     assert response.status_code == 400
 
 
@@ -33,8 +34,7 @@ def test_storefront_key_cannot_read_reviews(storefront_client, store):
 
 
 def test_rating_out_of_range_is_a_400(alice_client, product):
-    response = alice_client.post("/api/v1/reviews/", {"product": product.pk, "rating": 6, "body": "ok"},
-                                 format="json")
+    response = alice_client.post("/api/v1/reviews/", {"product": product.pk, "rating": 6, "body": "ok"}, format="json")
     assert response.status_code == 400
     assert "rating" in response.json()
 

@@ -17,9 +17,12 @@ def _login(user) -> Client:
 
 def test_dashboard_draws_charts_from_own_store(alice, store, other_store):
     mine = factories.ReviewFactory(store=store, rating=2)
-    factories.ReviewAnalysisFactory(review=mine, label="negative", score=-0.8,
-                                    aspects=[{"aspect": "battery", "text": "battery died", "label": "negative",
-                                              "score": -0.8}])
+    factories.ReviewAnalysisFactory(
+        review=mine,
+        label="negative",
+        score=-0.8,
+        aspects=[{"aspect": "battery", "text": "battery died", "label": "negative", "score": -0.8}],
+    )
     factories.ReviewAnalysisFactory(review=factories.ReviewFactory(store=other_store, title="Charlie secret"))
     response = _login(alice).get(URL)
     html = response.content.decode()
@@ -62,8 +65,9 @@ def test_dashboard_needs_login():
 def test_admin_action_queues_scoring(alice, store, django_capture_on_commit_callbacks):
     review = factories.ReviewFactory(store=store)
     with django_capture_on_commit_callbacks(execute=True):
-        response = _login(alice).post("/admin/insights/review/", {
-            "action": "score_sentiment", "_selected_action": [review.pk]})
+        response = _login(alice).post(
+            "/admin/insights/review/", {"action": "score_sentiment", "_selected_action": [review.pk]}
+        )
     assert response.status_code == 302
     review.refresh_from_db()
     assert review.analysis.label == "positive"

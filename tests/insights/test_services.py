@@ -20,11 +20,14 @@ from tests.fakes import FakeSentiment
 pytestmark = pytest.mark.django_db
 
 
-def test_submitted_reviews_are_scored_in_one_call_per_chunk(store, product, fake_sentiment,
-                                                            django_capture_on_commit_callbacks):
+def test_submitted_reviews_are_scored_in_one_call_per_chunk(
+    store, product, fake_sentiment, django_capture_on_commit_callbacks
+):
     # given
-    reviews = [NewReview(product_id=product.pk, rating=5, body="Love it, great fit."),
-               NewReview(product_id=product.pk, rating=1, body="Terrible, it broke on day one.")]
+    reviews = [
+        NewReview(product_id=product.pk, rating=5, body="Love it, great fit."),
+        NewReview(product_id=product.pk, rating=1, body="Terrible, it broke on day one."),
+    ]
     # when
     with django_capture_on_commit_callbacks(execute=True):
         created = submit_reviews(store=store, reviews=reviews)
@@ -38,17 +41,27 @@ def test_submitted_reviews_are_scored_in_one_call_per_chunk(store, product, fake
 def test_scoring_twice_keeps_one_analysis(store, product, django_capture_on_commit_callbacks):
     review = factories.ReviewFactory(store=store, product=product)
     with django_capture_on_commit_callbacks(execute=True):
-        request_scoring_by(user=factories.member(store=store, username="alice", role="owner"),
-                           reviews=Review.objects.all())
-        request_scoring_by(user=factories.member(store=store, username="alice", role="owner"),
-                           reviews=Review.objects.all())
+        request_scoring_by(
+            user=factories.member(store=store, username="alice", role="owner"), reviews=Review.objects.all()
+        )
+        request_scoring_by(
+            user=factories.member(store=store, username="alice", role="owner"), reviews=Review.objects.all()
+        )
     assert ReviewAnalysis.objects.filter(review=review).count() == 1
 
 
 def test_aspects_are_stored_with_their_sentiment(store, product, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        [review] = submit_reviews(store=store, reviews=[NewReview(
-            product_id=product.pk, rating=3, body="The fit is perfect, but the zipper broke and the price is awful.")])
+        [review] = submit_reviews(
+            store=store,
+            reviews=[
+                NewReview(
+                    product_id=product.pk,
+                    rating=3,
+                    body="The fit is perfect, but the zipper broke and the price is awful.",
+                )
+            ],
+        )
     aspects = {a["aspect"]: a["label"] for a in ReviewAnalysis.objects.get(review=review).aspects}
     assert aspects["fit"] == "positive"
     assert aspects["price"] == "negative"
@@ -56,8 +69,10 @@ def test_aspects_are_stored_with_their_sentiment(store, product, django_capture_
 
 def test_text_contradicting_stars_raises_an_alert(store, product, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        [review] = submit_reviews(store=store, reviews=[NewReview(
-            product_id=product.pk, rating=5, body="Terrible. It broke and the seller was rude.")])
+        [review] = submit_reviews(
+            store=store,
+            reviews=[NewReview(product_id=product.pk, rating=5, body="Terrible. It broke and the seller was rude.")],
+        )
     alert = Alert.objects.get(kind=Alert.Kind.RATING_MISMATCH)
     assert alert.review == review
     assert "reads negative" in alert.message
@@ -68,10 +83,16 @@ def test_reviews_of_another_stores_product_are_refused(store, charlies_product):
         submit_reviews(store=store, reviews=[NewReview(product_id=charlies_product.pk, body="Hi")])
 
 
-def test_enough_new_reviews_write_a_summary_from_the_reviews(store, product, fake_models,
-                                                             django_capture_on_commit_callbacks):
-    bodies = ["Love the fit, perfect.", "The price is great.", "Great fit.", "Delivery was slow.",
-              "Perfect fit, love it."]
+def test_enough_new_reviews_write_a_summary_from_the_reviews(
+    store, product, fake_models, django_capture_on_commit_callbacks
+):
+    bodies = [
+        "Love the fit, perfect.",
+        "The price is great.",
+        "Great fit.",
+        "Delivery was slow.",
+        "Perfect fit, love it.",
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         submit_reviews(store=store, reviews=[NewReview(product_id=product.pk, rating=4, body=b) for b in bodies])
     summary = ProductReviewSummary.objects.get(product=product)
@@ -100,8 +121,13 @@ class StubFineTune:
     def __call__(self, *, base, texts, labels, weights):
         self.seen = {"texts": texts, "labels": labels, "weights": weights}
         model = SavableModel()
-        return FineTuneResult(model=model, accuracy=self.accuracy, default_accuracy=self.default_accuracy,
-                              train_size=len(texts) - 8, test_size=8)
+        return FineTuneResult(
+            model=model,
+            accuracy=self.accuracy,
+            default_accuracy=self.default_accuracy,
+            train_size=len(texts) - 8,
+            test_size=8,
+        )
 
 
 class SavableModel(FakeSentiment):

@@ -81,9 +81,10 @@ class Worker:
         except subprocess.TimeoutExpired:
             self.kill()
 
-    def log(self, last: int = 12000) -> str:
+    def log(self, last: int | None = 12000) -> str:
         try:
-            return self.log_path.read_text(errors="replace")[-last:]
+            text = self.log_path.read_text(errors="replace")
+            return text[-last:] if last else text
         except FileNotFoundError:
             return ""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 from django.db.models import Count
@@ -24,6 +25,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.real_models, pytest.mark.djan
 # The first chunk loads the real models (~10 s), then generates on a 2-core CPU; a busy
 # machine may raise the bound with ECOMOPS_TEST_JOB_TIMEOUT.
 JOB_TIMEOUT = float(os.environ.get("ECOMOPS_TEST_JOB_TIMEOUT", 180))
+# SEO titles are the shortest real generation (28 new tokens at most): the worker path, not
+# the copy, is under test here (tests/ml and bench/ judge the copy).
+KIND = "seo_title"
 
 
 @pytest.fixture
@@ -56,6 +60,10 @@ def broker_idle(redis) -> bool:
     return redis.llen("ml") == 0 and redis.llen("default") == 0 and redis.hlen("unacked") == 0
 
 
+def deliveries_received(worker) -> int:
+    return len(re.findall(r"Task catalog\.generate_copy_chunk\[[^]]+\] received", worker.log(last=None)))
+
+
 def drafts_per_product_and_kind(products) -> dict[tuple[int, str], int]:
     rows = ProductCopy.objects.filter(product__in=products).values("product_id", "kind").annotate(n=Count("pk"))
     return {(row["product_id"], row["kind"]): row["n"] for row in rows}
@@ -63,53 +71,37 @@ def drafts_per_product_and_kind(products) -> dict[tuple[int, str], int]:
 
 def test_worker_finishes_copy_job(worker, alice, store, products):
     # when
-    kinds = ["description", "seo_title"]
-    job = request_copy(user=alice, store=store, product_ids=[p.pk for p in products], kinds=kinds)
+    job = request_copy(user=alice, store=store, product_ids=[p.pk for p in products], kinds=[KIND])
     job = finished_job(job, worker)
     # then
-    assert (job.state, job.done, job.failed, job.total) == (Job.State.SUCCEEDED, 4, 0, 4), job.error
-    assert drafts_per_product_and_kind(products) == {(p.pk, kind): 1 for p in products for kind in kinds}
+    assert (job.state, job.done, job.failed, job.total) == (Job.State.SUCCEEDED, 2, 0, 2), job.error
+    assert drafts_per_product_and_kind(products) == {(p.pk, KIND): 1 for p in products}
     drafts = ProductCopy.objects.filter(product__in=products)
     assert all(d.status == ProductCopy.Status.DRAFT and d.text.strip() and d.job_id == job.pk for d in drafts)
     assert all(d.model_version != "fake-generator" for d in drafts)  # the real model wrote them
 
 
 def test_chunk_delivered_twice_counts_once(worker, broker, alice, store, products):
-    # given: the job's chunk is published once by request_copy; publish it once more
-    job = request_copy(user=alice, store=store, product_ids=[p.pk for p in products], kinds=["description"])
-    for chunk in JobChunk.objects.filter(job=job):
-        generate_copy_chunk_task.delay(chunk_id=chunk.pk)
+    # given: request_copy publishes the job's chunk once; the broker delivers it once more
+    product = products[0]
+    received_before = deliveries_received(worker)
+    job = request_copy(user=alice, store=store, product_ids=[product.pk], kinds=[KIND])
+    chunk = JobChunk.objects.get(job=job)
+    generate_copy_chunk_task.delay(chunk_id=chunk.pk)
     # when
     job = finished_job(job, worker)
     wait_until(lambda: broker_idle(broker), timeout=JOB_TIMEOUT, what="the duplicate delivery", worker=worker)
-    # then
-    assert (job.state, job.done, job.failed) == (Job.State.SUCCEEDED, 2, 0)
-    assert drafts_per_product_and_kind(products) == {(p.pk, "description"): 1 for p in products}
-    assert list(JobChunk.objects.filter(job=job).values_list("deliveries", flat=True)) == [1]
-
-
-def test_rerun_of_unrecorded_chunk_keeps_one_draft(worker, broker, alice, store, products):
-    # given: drafts were written but the worker died before recording the chunk, so it is pending again
-    job = finished_job(
-        request_copy(user=alice, store=store, product_ids=[p.pk for p in products], kinds=["description"]), worker
-    )
-    first_drafts = set(ProductCopy.objects.filter(job=job).values_list("pk", flat=True))
-    chunk = JobChunk.objects.get(job=job)
-    JobChunk.objects.filter(pk=chunk.pk).update(state=JobChunk.State.PENDING)
-    Job.objects.filter(pk=job.pk).update(done=0, state=Job.State.RUNNING, finished_at=None)
-    # when: the broker redelivers it
-    generate_copy_chunk_task.delay(chunk_id=chunk.pk)
-    job = finished_job(job, worker)
-    wait_until(lambda: broker_idle(broker), timeout=JOB_TIMEOUT, what="the redelivery", worker=worker)
-    # then: the same drafts were updated, none added, and progress counted once
-    assert (job.state, job.done, job.failed) == (Job.State.SUCCEEDED, 2, 0)
-    assert set(ProductCopy.objects.filter(product__in=products).values_list("pk", flat=True)) == first_drafts
-    assert JobChunk.objects.get(pk=chunk.pk).deliveries == 2
+    # then: the second delivery found the chunk recorded and did nothing
+    assert (job.state, job.done, job.failed) == (Job.State.SUCCEEDED, 1, 0)
+    assert drafts_per_product_and_kind([product]) == {(product.pk, KIND): 1}
+    assert JobChunk.objects.get(pk=chunk.pk).deliveries == 1
+    assert deliveries_received(worker) - received_before == 2
 
 
 def test_job_survives_worker_killed_mid_chunk(workers, worker, broker, alice, store, products):
     # given: a worker is writing the job's only chunk
-    job = request_copy(user=alice, store=store, product_ids=[p.pk for p in products], kinds=["description"])
+    product = products[0]
+    job = request_copy(user=alice, store=store, product_ids=[product.pk], kinds=[KIND])
     chunk = JobChunk.objects.get(job=job)
     wait_until(
         lambda: JobChunk.objects.filter(pk=chunk.pk, deliveries=1).exists(),
@@ -120,16 +112,17 @@ def test_job_survives_worker_killed_mid_chunk(workers, worker, broker, alice, st
     )
     # when: it is killed outright
     worker.kill()
-    # then: nothing was recorded, and the message is held unacknowledged (acks_late), not lost
+    # then: nothing was recorded, and Redis holds the message unacknowledged (acks_late), not lost
     assert JobChunk.objects.get(pk=chunk.pk).state == JobChunk.State.PENDING, "chunk finished before the kill"
     assert Job.objects.get(pk=job.pk).done == 0
     assert [json.loads(raw)[0]["headers"]["task"] for raw in broker.hvals("unacked")] == ["catalog.generate_copy_chunk"]
-    # when: the visibility timeout passes (aged here instead of waiting an hour) and a new worker starts
+    # when: the visibility timeout passes (the clock is moved, not waited for) and a new worker starts
+    visibility_timeout = 3600  # ecomops/settings.py CELERY_BROKER_TRANSPORT_OPTIONS
     for tag, score in broker.zrange("unacked_index", 0, -1, withscores=True):
-        broker.zadd("unacked_index", {tag: score - 3600 - 1})
+        broker.zadd("unacked_index", {tag: score - visibility_timeout - 1})
     rescuer = workers.start()
     job = finished_job(job, rescuer)
-    # then: the redelivered chunk is written once, and counted once
-    assert (job.state, job.done, job.failed) == (Job.State.SUCCEEDED, 2, 0), job.error
-    assert drafts_per_product_and_kind(products) == {(p.pk, "description"): 1 for p in products}
+    # then: the new worker wrote the chunk once and counted it once
+    assert (job.state, job.done, job.failed) == (Job.State.SUCCEEDED, 1, 0), job.error
+    assert drafts_per_product_and_kind([product]) == {(product.pk, KIND): 1}
     assert JobChunk.objects.get(pk=chunk.pk).deliveries == 2

@@ -99,8 +99,9 @@ def test_no_sentiment_call_when_nothing_matches():
 
 
 def test_embedder_finds_an_aspect_without_its_keyword():
-    extractor = AspectExtractor(KeywordSentiment(), {"battery": ("battery",), "price": ("price",)},
-                                embedder=TwoAspectEmbedder(), similarity=0.5)
+    extractor = AspectExtractor(
+        KeywordSentiment(), {"battery": ("battery",), "price": ("price",)}, embedder=TwoAspectEmbedder(), similarity=0.5
+    )
 
     [mentions] = extractor.extract(["The phone died after an hour, terrible."])
 
@@ -108,8 +109,9 @@ def test_embedder_finds_an_aspect_without_its_keyword():
 
 
 def test_embedder_leaves_unrelated_clauses_alone():
-    extractor = AspectExtractor(KeywordSentiment(), {"battery": ("battery",), "price": ("price",)},
-                                embedder=TwoAspectEmbedder(), similarity=0.5)
+    extractor = AspectExtractor(
+        KeywordSentiment(), {"battery": ("battery",), "price": ("price",)}, embedder=TwoAspectEmbedder(), similarity=0.5
+    )
 
     assert extractor.extract(["The phone is black."]) == [[]]
 

@@ -59,3 +59,13 @@ def test_running_job_page_refreshes_itself(alice_admin, store):
     finished = factories.JobFactory(store=store, total=4, done=4, state="succeeded")
     assert 'http-equiv="refresh"' in alice_admin.get(f"/admin/jobs/job/{running.pk}/change/").text
     assert 'http-equiv="refresh"' not in alice_admin.get(f"/admin/jobs/job/{finished.pk}/change/").text
+
+
+def test_list_filters_name_no_other_store(alice_admin, product, charlies_product):
+    page = alice_admin.get("/admin/catalog/product/").text
+    assert charlies_product.store.name not in page
+    assert charlies_product.category.name not in page
+
+
+def test_login_page_renders_for_anonymous_visitors(client):
+    assert client.get("/admin/login/").status_code == 200

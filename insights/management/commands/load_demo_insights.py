@@ -10,8 +10,10 @@ from ecomops.tenancy.models import Store
 
 
 class Command(BaseCommand):
-    help = ("Add ~3,000 varied demo reviews to the 'demo' store (run load_demo first) and queue their scoring; "
-            "--score-now scores them in this process instead (about a minute on 2 cores).")
+    help = (
+        "Add ~3,000 varied demo reviews to the 'demo' store (run load_demo first) and queue their scoring; "
+        "--score-now scores them in this process instead (about a minute on 2 cores)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--store", default="demo")

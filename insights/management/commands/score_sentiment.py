@@ -42,8 +42,14 @@ class Command(BaseCommand):
         with handle, progress(len(good), unit="review") as bar:
             for batch in batches(good, options["batch_size"]):
                 for row, result in zip(batch, model.score([r[column] for r in batch])):
-                    writer.writerow(row | {"label": result.label, "probability": f"{result.probability:.4f}",
-                                           "score": f"{result.score:.4f}"})
+                    writer.writerow(
+                        row
+                        | {
+                            "label": result.label,
+                            "probability": f"{result.probability:.4f}",
+                            "score": f"{result.score:.4f}",
+                        }
+                    )
                     report.rows_written += 1
                 bar.update(len(batch))
         self.stdout.write(report.summary())
