@@ -17,6 +17,7 @@ import argparse
 import csv
 import itertools
 import os
+import re
 import sys
 import time
 from decimal import Decimal, InvalidOperation
@@ -85,12 +86,13 @@ def similarity_figures(texts, products, embedder) -> None:
     pairs = list(itertools.combinations(range(len(texts)), 2))
     grams = [ngram_overlap(texts[i], texts[j]) for i, j in pairs]
     print(f"  similarity between products: word-3-gram Jaccard max {max(grams):.2f}", end="")
-    swapped = []
+    swapped = []  # copy i with product i's name and brand replaced by product i+1's: a near-duplicate
     for i in range(len(texts) - 1):
         a, b = products[i], products[i + 1]
-        fake = texts[i].replace(a.title, b.title)
-        for role, value in key_attributes(a).items():
-            fake = fake.replace(value, key_attributes(b).get(role, value))
+        fake = re.sub(re.escape(a.title), b.title, texts[i], flags=re.IGNORECASE)
+        brand_a, brand_b = key_attributes(a).get("brand"), key_attributes(b).get("brand")
+        if brand_a and brand_b:
+            fake = re.sub(re.escape(brand_a), brand_b, fake, flags=re.IGNORECASE)
         swapped.append((fake, i))
     fake_grams = [ngram_overlap(fake, texts[i]) for fake, i in swapped]
     print(f"; name-swapped copies min {min(fake_grams):.2f}", end="")

@@ -28,8 +28,14 @@ from ecomops.ml.intents import IntentClassifier, intents_from_rows  # noqa: E402
 from support.triage import triage_texts  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
-TAILS = ["", "", "Thanks.", "Please help, I need an answer today.", "This is the second time I write!",
-         "I ordered it for my daughter's birthday and she is waiting for it."]  # fmt: skip
+TAILS = [
+    "",
+    "",
+    "Thanks.",
+    "Please help, I need an answer today.",
+    "This is the second time I write!",
+    "I ordered it for my daughter's birthday and she is waiting for it.",
+]
 
 
 def tickets(n: int) -> list[str]:
@@ -63,7 +69,9 @@ def main() -> None:
     single = args.single / (time.perf_counter() - started)
     print("| tickets | batched /s | one at a time /s | ratio | fit s | 5,000 tickets, batched (est.) |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
-    print(f"| {args.n} | {batched:.1f} | {single:.1f} | {batched / single:.1f}x | {fit_s:.2f} | {5000 / batched:.0f} s |")
+    print(
+        f"| {args.n} | {batched:.1f} | {single:.1f} | {batched / single:.1f}x | {fit_s:.2f} | {5000 / batched:.0f} s |"
+    )
 
 
 if __name__ == "__main__":

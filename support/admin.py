@@ -120,8 +120,18 @@ class TicketAdmin(StoreScopedAdmin):
     ordering = ["-priority", "created_at"]
     actions = ["retriage", "draft_replies"]
     inlines = [MessageInline]
-    fields = ["store", "subject", "channel", "status", "customer", "order", "assignee", "triage", "customer_orders",
-              "current_draft"]  # fmt: skip
+    fields = [
+        "store",
+        "subject",
+        "channel",
+        "status",
+        "customer",
+        "order",
+        "assignee",
+        "triage",
+        "customer_orders",
+        "current_draft",
+    ]
     readonly_fields = ["triage", "customer_orders", "current_draft"]
 
     @admin.display(description="Age")
@@ -132,20 +142,36 @@ class TicketAdmin(StoreScopedAdmin):
     def triage(self, ticket: Ticket) -> str:
         if not ticket.triaged_at:
             return "Not triaged yet."
-        return format_html("intent <b>{}</b> ({}), urgency <b>{}</b>, mood <b>{}</b>, priority <b>{}</b>",
-                           ticket.intent, f"{ticket.intent_confidence or 0:.0%}", ticket.urgency, ticket.mood,
-                           ticket.priority)  # fmt: skip
+        return format_html(
+            "intent <b>{}</b> ({}), urgency <b>{}</b>, mood <b>{}</b>, priority <b>{}</b>",
+            ticket.intent,
+            f"{ticket.intent_confidence or 0:.0%}",
+            ticket.urgency,
+            ticket.mood,
+            ticket.priority,
+        )
 
     @admin.display(description="Customer's orders")
     def customer_orders(self, ticket: Ticket) -> str:
         if not ticket.customer_id:
             return "—"
         orders = ticket.customer.orders.all()[:10]
-        return format_html_join(
-            "", "<div>{} – {} – placed {} {}</div>",
-            ((o.number, o.get_status_display(), o.placed_at.date(), f"– {o.carrier} {o.tracking_number}"
-              if o.tracking_number else "") for o in orders),
-        ) or "No orders."  # fmt: skip
+        return (
+            format_html_join(
+                "",
+                "<div>{} – {} – placed {} {}</div>",
+                (
+                    (
+                        o.number,
+                        o.get_status_display(),
+                        o.placed_at.date(),
+                        f"– {o.carrier} {o.tracking_number}" if o.tracking_number else "",
+                    )
+                    for o in orders
+                ),
+            )
+            or "No orders."
+        )
 
     @admin.display(description="Reply draft")
     def current_draft(self, ticket: Ticket) -> str:
@@ -155,9 +181,14 @@ class TicketAdmin(StoreScopedAdmin):
         url = reverse("admin:support_replydraft_change", args=[draft.pk])
         sources = ", ".join(a.title for a in draft.articles.all()) or "no article"
         warning = format_html(' <b style="color:#b71c1c">⚠ unbacked promise</b>') if draft.flags else ""
-        return format_html('<div style="white-space:pre-wrap">{}</div><p>Sources: {}{}</p>'
-                           '<a class="button" href="{}">Edit, send, regenerate or discard</a>',
-                           draft.text, sources, warning, url)  # fmt: skip
+        return format_html(
+            '<div style="white-space:pre-wrap">{}</div><p>Sources: {}{}</p>'
+            '<a class="button" href="{}">Edit, send, regenerate or discard</a>',
+            draft.text,
+            sources,
+            warning,
+            url,
+        )
 
     @admin.action(description="Re-triage selected tickets")
     def retriage(self, request, queryset):
@@ -176,8 +207,9 @@ class TicketAdmin(StoreScopedAdmin):
                 self.message_user(request, str(exc), messages.ERROR)
                 continue
             url = reverse("admin:jobs_job_change", args=[job.pk])
-            self.message_user(request, format_html('{} {} tickets of {} – <a href="{}">progress</a>',
-                                                   verb, job.total, store, url))  # fmt: skip
+            self.message_user(
+                request, format_html('{} {} tickets of {} – <a href="{}">progress</a>', verb, job.total, store, url)
+            )
 
 
 @admin.register(ReplyDraft)
@@ -191,10 +223,27 @@ class ReplyDraftAdmin(StoreScopedAdmin):
     list_filter = ["status", "store"]
     list_select_related = ["ticket"]
     actions = ["discard"]
-    fields = ["ticket", "status", "conversation", "sources", "flag_list", "text", "sent_text", "model_version",
-              "prompt_version"]  # fmt: skip
-    readonly_fields = ["ticket", "status", "conversation", "sources", "flag_list", "sent_text", "model_version",
-                       "prompt_version"]  # fmt: skip
+    fields = [
+        "ticket",
+        "status",
+        "conversation",
+        "sources",
+        "flag_list",
+        "text",
+        "sent_text",
+        "model_version",
+        "prompt_version",
+    ]
+    readonly_fields = [
+        "ticket",
+        "status",
+        "conversation",
+        "sources",
+        "flag_list",
+        "sent_text",
+        "model_version",
+        "prompt_version",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -212,13 +261,15 @@ class ReplyDraftAdmin(StoreScopedAdmin):
     def flag_list(self, draft: ReplyDraft) -> str:
         if not draft.flags:
             return "—"
-        return format_html_join("", '<div style="color:#b71c1c">⚠ {}: {}</div>',
-                                ((f.get("kind"), f.get("text")) for f in draft.flags))  # fmt: skip
+        return format_html_join(
+            "", '<div style="color:#b71c1c">⚠ {}: {}</div>', ((f.get("kind"), f.get("text")) for f in draft.flags)
+        )
 
     @admin.display(description="Conversation")
     def conversation(self, draft: ReplyDraft) -> str:
-        return format_html_join("", "<p><b>{}</b>: {}</p>",
-                                ((m.get_sender_display(), m.body) for m in draft.ticket.messages.all()))  # fmt: skip
+        return format_html_join(
+            "", "<p><b>{}</b>: {}</p>", ((m.get_sender_display(), m.body) for m in draft.ticket.messages.all())
+        )
 
     @admin.display(description="Sources")
     def sources(self, draft: ReplyDraft) -> str:

@@ -20,8 +20,13 @@ from support.services import (
     send_draft,
 )
 
-CRUD = (mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-        mixins.DestroyModelMixin)  # fmt: skip
+CRUD = (
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+)
 
 
 class CustomerSerializer(StoreOwnedSerializer):
@@ -47,8 +52,22 @@ class OrderSerializer(StoreOwnedSerializer):
 
     class Meta:
         model = Order
-        fields = ["id", "store", "customer", "number", "status", "placed_at", "paid_at", "shipped_at", "delivered_at",
-                  "expected_delivery", "carrier", "tracking_number", "total", "currency"]  # fmt: skip
+        fields = [
+            "id",
+            "store",
+            "customer",
+            "number",
+            "status",
+            "placed_at",
+            "paid_at",
+            "shipped_at",
+            "delivered_at",
+            "expected_delivery",
+            "carrier",
+            "tracking_number",
+            "total",
+            "currency",
+        ]
         validators = []
 
     def validate(self, attrs):
@@ -72,7 +91,9 @@ class SupportIntentSerializer(StoreOwnedSerializer):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
-        clash = SupportIntent.objects.filter(store=attrs["store"], name=attrs.get("name", getattr(self.instance, "name", None)))
+        clash = SupportIntent.objects.filter(
+            store=attrs["store"], name=attrs.get("name", getattr(self.instance, "name", None))
+        )
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
@@ -110,11 +131,38 @@ class TicketSerializer(StoreOwnedSerializer):
 
     class Meta:
         model = Ticket
-        fields = ["id", "store", "subject", "channel", "status", "customer", "order", "assignee", "intent",
-                  "intent_confidence", "urgency", "mood", "priority", "triaged_at", "created_at", "body",
-                  "customer_email", "customer_name", "messages"]  # fmt: skip
-        read_only_fields = ["status", "assignee", "intent", "intent_confidence", "urgency", "mood", "priority",
-                            "triaged_at", "created_at"]  # fmt: skip
+        fields = [
+            "id",
+            "store",
+            "subject",
+            "channel",
+            "status",
+            "customer",
+            "order",
+            "assignee",
+            "intent",
+            "intent_confidence",
+            "urgency",
+            "mood",
+            "priority",
+            "triaged_at",
+            "created_at",
+            "body",
+            "customer_email",
+            "customer_name",
+            "messages",
+        ]
+        read_only_fields = [
+            "status",
+            "assignee",
+            "intent",
+            "intent_confidence",
+            "urgency",
+            "mood",
+            "priority",
+            "triaged_at",
+            "created_at",
+        ]
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -126,11 +174,21 @@ class TicketSerializer(StoreOwnedSerializer):
         data = dict(validated_data)
         customer = data.get("customer")
         if customer is None and data.get("customer_email"):
-            customer = call_service(find_or_create_customer, store=data["store"], email=data["customer_email"],
-                                    name=data.get("customer_name", ""))  # fmt: skip
-        return call_service(open_ticket, store=data["store"], subject=data.get("subject", ""), body=data.get("body", ""),
-                            channel=data.get("channel", Ticket.Channel.WEB), customer=customer,
-                            order=data.get("order"))  # fmt: skip
+            customer = call_service(
+                find_or_create_customer,
+                store=data["store"],
+                email=data["customer_email"],
+                name=data.get("customer_name", ""),
+            )
+        return call_service(
+            open_ticket,
+            store=data["store"],
+            subject=data.get("subject", ""),
+            body=data.get("body", ""),
+            channel=data.get("channel", Ticket.Channel.WEB),
+            customer=customer,
+            order=data.get("order"),
+        )
 
     def update(self, instance, validated_data):
         for name in ("body", "customer_email", "customer_name"):
@@ -152,8 +210,22 @@ class ReplyDraftSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReplyDraft
-        fields = ["id", "store", "ticket", "status", "text", "articles", "order_facts", "flags", "model_version",
-                  "prompt_version", "sent_text", "sent_at", "edit_share", "created_at"]  # fmt: skip
+        fields = [
+            "id",
+            "store",
+            "ticket",
+            "status",
+            "text",
+            "articles",
+            "order_facts",
+            "flags",
+            "model_version",
+            "prompt_version",
+            "sent_text",
+            "sent_at",
+            "edit_share",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -191,8 +263,13 @@ class KnowledgeArticleViewSet(*CRUD, StoreScopedViewSet):
     search_fields = ["title", "body"]
 
 
-class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    mixins.UpdateModelMixin, StoreScopedViewSet):  # fmt: skip
+class TicketViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    StoreScopedViewSet,
+):
     """Tickets, highest priority first. Storefront and app API keys open tickets and add messages."""
 
     queryset = Ticket.objects.select_related("customer", "order").prefetch_related("messages")
@@ -211,8 +288,9 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         params.is_valid(raise_exception=True)
         sender = Message.Sender.CUSTOMER if is_api_key(request) else Message.Sender.AGENT
         author = None if is_api_key(request) else request.user
-        message = call_service(add_message, ticket=ticket, body=params.validated_data["body"], sender=sender,
-                               author=author)  # fmt: skip
+        message = call_service(
+            add_message, ticket=ticket, body=params.validated_data["body"], sender=sender, author=author
+        )
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TicketIdsSerializer, responses={202: JobSerializer})

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ecomops.ml.generator import generate_resilient
-from support.prompts import PROMPT_VERSION, TicketContext, facts_text, reply_chat
 from support.promises import unbacked_promises
+from support.prompts import PROMPT_VERSION, TicketContext, facts_text, reply_chat
 
 # Greedy, with the penalties the catalog found best for SmolLM2 (catalog/writing.py);
 # 160 new tokens is about five sentences.

@@ -139,7 +139,9 @@ class Message(StoreOwned):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
     sender = models.CharField(max_length=10, choices=Sender.choices, default=Sender.CUSTOMER)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     body = models.TextField()
 
     class Meta:
@@ -179,7 +181,9 @@ class ReplyDraft(StoreOwned):
     model_version = models.CharField(max_length=200)
     prompt_version = models.CharField(max_length=40)
     sent_text = models.TextField(blank=True)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     edit_share = models.FloatField(null=True, blank=True, help_text="0 = sent unchanged, 1 = rewritten.")
 

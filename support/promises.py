@@ -10,18 +10,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_MONTHS = r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)"
+_MONTHS = (
+    r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?"
+    r"|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)"
+)
 _WEEKDAYS = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 
 _DATE = re.compile(
-    rf"\b(\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}([/.]\d{{2,4}})?|\d{{1,2}}(st|nd|rd|th)?\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}}(st|nd|rd|th)?"
-    rf"|tomorrow|tonight|today|next week|this week|{_WEEKDAYS}|within\s+\d+\s*(-\s*\d+\s*)?(business\s+|working\s+)?(hours?|days?|weeks?)"
-    rf"|in\s+\d+\s*(-\s*\d+\s*)?(business\s+|working\s+)?(hours?|days?|weeks?))\b",
+    rf"\b(\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}([/.]\d{{2,4}})?"
+    rf"|\d{{1,2}}(st|nd|rd|th)?\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}}(st|nd|rd|th)?"
+    rf"|tomorrow|tonight|today|next week|this week|{_WEEKDAYS}"
+    rf"|(within|in)\s+\d+\s*(-\s*\d+\s*)?(business\s+|working\s+)?(hours?|days?|weeks?))\b",
     re.I,
 )
 _MONEY = re.compile(r"([€$£]\s?\d+([.,]\d{1,2})?|\d+([.,]\d{1,2})?\s?(€|eur|euros?|usd|dollars?|gbp|pounds?))", re.I)
 _PERCENT = re.compile(r"\b\d{1,3}\s?(%|percent)", re.I)
-_DISCOUNT = re.compile(r"\b(discount|voucher|coupon|promo code|store credit|gift card|compensation|free of charge|free shipping|money off)\b", re.I)
+_DISCOUNT = re.compile(
+    r"\b(discount|voucher|coupon|promo code|store credit|gift card|compensation|free of charge|free shipping"
+    r"|money off)\b",
+    re.I,
+)
 _REFUND = re.compile(r"\b(refund(ed|s|ing)?|reimburs\w*|money back)\b", re.I)
 # A refund mentioned without commitment ("our refund policy", "if you would like a refund")
 # is not a promise; these words make it one.

@@ -54,11 +54,13 @@ def article_vectors(articles: list[KnowledgeArticle], *, embedder) -> np.ndarray
         for article, vector in zip(stale, vectors):
             version = _version(embedder, article)
             article.embedding, article.embedding_version = vector.tobytes(), version
-            KnowledgeArticle.objects.filter(pk=article.pk).update(embedding=article.embedding, embedding_version=version)
+            KnowledgeArticle.objects.filter(pk=article.pk).update(
+                embedding=article.embedding, embedding_version=version
+            )
     return np.stack([np.frombuffer(bytes(a.embedding), dtype=np.float32) for a in articles])
 
 
 def _version(embedder, article: KnowledgeArticle) -> str:
     """Embedder version plus a hash of the text: an edited article is embedded again."""
-    digest = hashlib.sha1(article_text(article).encode()).hexdigest()[:12]
+    digest = hashlib.sha256(article_text(article).encode()).hexdigest()[:12]
     return f"{getattr(embedder, 'version', type(embedder).__name__)}:{digest}"[:200]

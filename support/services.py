@@ -34,8 +34,15 @@ SMALL_EDIT = 0.2
 # -- writing tickets and messages ---------------------------------------------------------
 
 
-def open_ticket(*, store: Store, subject: str, body: str, channel: str = Ticket.Channel.EMAIL,
-                customer: Customer | None = None, order: Order | None = None) -> Ticket:  # fmt: skip
+def open_ticket(
+    *,
+    store: Store,
+    subject: str,
+    body: str,
+    channel: str = Ticket.Channel.EMAIL,
+    customer: Customer | None = None,
+    order: Order | None = None,
+) -> Ticket:
     """A new ticket with its first customer message; triage and a draft follow after commit."""
     if not (subject or "").strip() and not (body or "").strip():
         raise ValidationError("A ticket needs a subject or a message.")
@@ -44,9 +51,12 @@ def open_ticket(*, store: Store, subject: str, body: str, channel: str = Ticket.
             raise ValidationError("Customer and order must belong to the ticket's store.")
     with transaction.atomic():
         ticket = Ticket.objects.create(
-            store=store, subject=(subject or body)[:300].strip(), channel=channel, customer=customer,
+            store=store,
+            subject=(subject or body)[:300].strip(),
+            channel=channel,
+            customer=customer,
             order=order or _latest_order(customer),
-        )  # fmt: skip
+        )
         if (body or "").strip():
             Message.objects.create(store=store, ticket=ticket, sender=Message.Sender.CUSTOMER, body=body.strip())
         schedule_first_pass(store=store, ticket_ids=[ticket.pk])
@@ -67,8 +77,9 @@ def add_message(*, ticket: Ticket, body: str, sender: str = Message.Sender.CUSTO
     if not (body or "").strip():
         raise ValidationError("The message is empty.")
     with transaction.atomic():
-        message = Message.objects.create(store_id=ticket.store_id, ticket=ticket, sender=sender, author=author,
-                                         body=body.strip())  # fmt: skip
+        message = Message.objects.create(
+            store_id=ticket.store_id, ticket=ticket, sender=sender, author=author, body=body.strip()
+        )
         if sender == Message.Sender.CUSTOMER:
             Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.Status.OPEN, updated_at=timezone.now())
             schedule_first_pass(store=ticket.store, ticket_ids=[ticket.pk])
@@ -93,8 +104,14 @@ def request_triage(*, user, store: Store, ticket_ids: Iterable[int]) -> Job:
 def start_triage(*, store: Store, ticket_ids: list[int], user=None) -> Job:
     from support.tasks import triage_tickets_chunk as triage_tickets_chunk_task
 
-    return start_job(store=store, kind=TRIAGE, item_ids=ticket_ids, task=triage_tickets_chunk_task,
-                     chunk_size=settings.ECOMOPS_CHUNK_SIZE * 4, user=user)  # fmt: skip
+    return start_job(
+        store=store,
+        kind=TRIAGE,
+        item_ids=ticket_ids,
+        task=triage_tickets_chunk_task,
+        chunk_size=settings.ECOMOPS_CHUNK_SIZE * 4,
+        user=user,
+    )
 
 
 def triage_chunk(job: Job, ticket_ids: list[int]) -> ChunkOutcome:
@@ -110,9 +127,14 @@ def triage_chunk(job: Job, ticket_ids: list[int]) -> ChunkOutcome:
     now = timezone.now()
     for ticket, result in zip(tickets, results):
         Ticket.objects.filter(pk=ticket.pk).update(
-            intent=result.intent, intent_confidence=result.confidence, urgency=result.urgency, mood=result.mood,
-            priority=result.priority, triaged_at=now, updated_at=now,
-        )  # fmt: skip
+            intent=result.intent,
+            intent_confidence=result.confidence,
+            urgency=result.urgency,
+            mood=result.mood,
+            priority=result.priority,
+            triaged_at=now,
+            updated_at=now,
+        )
     return ChunkOutcome(done=len(tickets), failed=len(ticket_ids) - len(tickets))
 
 
@@ -128,7 +150,9 @@ def install_default_intents(*, store: Store) -> int:
     added = 0
     for intent in DEFAULT_INTENTS:
         _, created = SupportIntent.objects.get_or_create(
-            store=store, name=intent.name, defaults={"description": intent.description, "examples": list(intent.examples)}
+            store=store,
+            name=intent.name,
+            defaults={"description": intent.description, "examples": list(intent.examples)},
         )
         added += created
     return added
@@ -167,9 +191,15 @@ def request_drafts(*, user, store: Store, ticket_ids: Iterable[int]) -> Job:
 def start_drafts(*, store: Store, ticket_ids: list[int], user=None) -> Job:
     from support.tasks import draft_replies_chunk as draft_replies_chunk_task
 
-    return start_job(store=store, kind=DRAFT, item_ids=ticket_ids, task=draft_replies_chunk_task,
-                     chunk_size=DRAFT_CHUNK_SIZE, user=user,
-                     model_name=settings.ECOMOPS_GENERATOR_MODEL or "embedded default")  # fmt: skip
+    return start_job(
+        store=store,
+        kind=DRAFT,
+        item_ids=ticket_ids,
+        task=draft_replies_chunk_task,
+        chunk_size=DRAFT_CHUNK_SIZE,
+        user=user,
+        model_name=settings.ECOMOPS_GENERATOR_MODEL or "embedded default",
+    )
 
 
 def draft_chunk(job: Job, ticket_ids: list[int]) -> ChunkOutcome:
@@ -204,26 +234,39 @@ def ticket_context(ticket: Ticket, articles: list) -> TicketContext:
 
 def order_facts(order: Order) -> dict[str, str]:
     """What a draft may say about the order: status, dates, carrier, tracking, lines."""
-    facts = {"Order number": order.number, "Status": order.get_status_display().lower(),
-             "Placed on": _day(order.placed_at)}  # fmt: skip
+    facts = {
+        "Order number": order.number,
+        "Status": order.get_status_display().lower(),
+        "Placed on": _day(order.placed_at),
+    }
     optional = {
-        "Paid on": _day(order.paid_at), "Shipped on": _day(order.shipped_at),
+        "Paid on": _day(order.paid_at),
+        "Shipped on": _day(order.shipped_at),
         "Delivered on": _day(order.delivered_at),
         "Expected delivery": order.expected_delivery.isoformat() if order.expected_delivery else "",
-        "Carrier": order.carrier, "Tracking number": order.tracking_number,
+        "Carrier": order.carrier,
+        "Tracking number": order.tracking_number,
         "Total": f"{order.total} {order.currency}",
         "Items": ", ".join(f"{line.quantity} x {line.title}" for line in order.lines.all()),
-    }  # fmt: skip
+    }
     return facts | {k: v for k, v in optional.items() if v}
 
 
 def save_draft(*, ticket: Ticket, articles: list, order_facts: dict, result) -> ReplyDraft:
     """Upsert the ticket's one open draft: running a chunk twice leaves one draft."""
-    values = {"store_id": ticket.store_id, "text": result.text, "flags": result.flags, "order_facts": order_facts,
-              "model_version": result.model_version, "prompt_version": result.prompt_version}  # fmt: skip
+    values = {
+        "store_id": ticket.store_id,
+        "text": result.text,
+        "flags": result.flags,
+        "order_facts": order_facts,
+        "model_version": result.model_version,
+        "prompt_version": result.prompt_version,
+    }
     try:
         with transaction.atomic():
-            draft, _ = ReplyDraft.objects.update_or_create(ticket=ticket, status=ReplyDraft.Status.DRAFT, defaults=values)
+            draft, _ = ReplyDraft.objects.update_or_create(
+                ticket=ticket, status=ReplyDraft.Status.DRAFT, defaults=values
+            )
     except IntegrityError:  # a concurrent run inserted it first
         draft, _ = ReplyDraft.objects.update_or_create(ticket=ticket, status=ReplyDraft.Status.DRAFT, defaults=values)
     draft.articles.set(articles)
@@ -239,12 +282,17 @@ def send_draft(*, user, draft: ReplyDraft, text: str | None = None) -> Message:
     final = (text if text is not None else draft.text).strip()
     if not final:
         raise ValidationError("The reply is empty.")
-    message = Message.objects.create(store_id=draft.store_id, ticket_id=draft.ticket_id, sender=Message.Sender.AGENT,
-                                     author=user, body=final)  # fmt: skip
+    message = Message.objects.create(
+        store_id=draft.store_id, ticket_id=draft.ticket_id, sender=Message.Sender.AGENT, author=user, body=final
+    )
     ReplyDraft.objects.filter(pk=draft.pk).update(
-        status=ReplyDraft.Status.SENT, sent_text=final, sent_by=user, sent_at=timezone.now(),
-        edit_share=edit_share(draft.text, final), updated_at=timezone.now(),
-    )  # fmt: skip
+        status=ReplyDraft.Status.SENT,
+        sent_text=final,
+        sent_by=user,
+        sent_at=timezone.now(),
+        edit_share=edit_share(draft.text, final),
+        updated_at=timezone.now(),
+    )
     Ticket.objects.filter(pk=draft.ticket_id).update(status=Ticket.Status.PENDING, updated_at=timezone.now())
     return message
 
@@ -252,8 +300,10 @@ def send_draft(*, user, draft: ReplyDraft, text: str | None = None) -> Message:
 def discard_drafts(*, user, drafts) -> int:
     """Open drafts of the user's writable stores are discarded; returns how many."""
     ids = drafts.values("pk") if hasattr(drafts, "values") else drafts
-    return _writable_drafts(user).filter(pk__in=ids, status=ReplyDraft.Status.DRAFT).update(
-        status=ReplyDraft.Status.DISCARDED, updated_at=timezone.now()
+    return (
+        _writable_drafts(user)
+        .filter(pk__in=ids, status=ReplyDraft.Status.DRAFT)
+        .update(status=ReplyDraft.Status.DISCARDED, updated_at=timezone.now())
     )
 
 
@@ -273,8 +323,10 @@ def draft_outcomes(*, store: Store) -> list[dict]:
     table: dict[str, dict] = {}
     rows = ReplyDraft.objects.for_store(store).exclude(status=ReplyDraft.Status.DRAFT)
     for intent, status, share in rows.values_list("ticket__intent", "status", "edit_share"):
-        row = table.setdefault(intent or "(untriaged)", {"intent": intent or "(untriaged)", "unchanged": 0,
-                                                         "small_edits": 0, "rewritten": 0, "discarded": 0})  # fmt: skip
+        row = table.setdefault(
+            intent or "(untriaged)",
+            {"intent": intent or "(untriaged)", "unchanged": 0, "small_edits": 0, "rewritten": 0, "discarded": 0},
+        )
         if status == ReplyDraft.Status.DISCARDED:
             row["discarded"] += 1
         elif not share:
@@ -283,7 +335,9 @@ def draft_outcomes(*, store: Store) -> list[dict]:
             row["small_edits" if share < SMALL_EDIT else "rewritten"] += 1
     for row in table.values():
         total = sum(row[k] for k in ("unchanged", "small_edits", "rewritten", "discarded"))
-        row |= {"total": total} | {f"{k}_share": round(row[k] / total, 3) for k in ("unchanged", "small_edits", "discarded")}
+        row |= {"total": total} | {
+            f"{k}_share": round(row[k] / total, 3) for k in ("unchanged", "small_edits", "discarded")
+        }
     return sorted(table.values(), key=lambda r: (-r["total"], r["intent"]))
 
 

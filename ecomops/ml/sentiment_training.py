@@ -263,7 +263,6 @@ def fine_tune(
     """
     import copy
 
-    settings = settings or TrainingSettings(epochs=2, seed=seed)
     targets = [LABELS.index(label) for label in labels]
     train_idx, test_idx = stratified_split(targets, holdout_fraction, seed)
     test_texts = [texts[i] for i in test_idx]
@@ -275,6 +274,7 @@ def fine_tune(
         repeat = max(1, round((weights or [1.0] * len(texts))[i]))
         train_texts += [texts[i]] * repeat
         train_targets += [targets[i]] * repeat
+    settings = settings or TrainingSettings(epochs=store_epochs(len(train_texts)), learning_rate=1e-4, seed=seed)
     train_network(candidate, train_texts, train_targets, settings)
     candidate.config.version = f"{base.config.version}+store{len(train_idx)}"
     return FineTuneResult(
@@ -284,6 +284,12 @@ def fine_tune(
         train_size=len(train_idx),
         test_size=len(test_idx),
     )
+
+
+def store_epochs(n: int, batch_size: int = TrainingSettings.batch_size) -> int:
+    """At least 2 epochs and ~40 optimiser steps: a small store's 30 reviews are one batch an epoch."""
+    batches = max(1, -(-n // batch_size))
+    return min(20, max(2, -(-40 // batches)))
 
 
 def stratified_split(targets: list[int], fraction: float, seed: int) -> tuple[list[int], list[int]]:

@@ -57,3 +57,14 @@ def test_job_page_shows_progress_bar(alice_admin, store):
     job = factories.JobFactory(store=store, total=4, done=1)
     page = alice_admin.get(f"/admin/jobs/job/{job.pk}/change/").text
     assert '<progress value="25"' in page
+
+
+def test_publish_from_list_filtered_on_approved_reports_what_it_did(alice_admin, product):
+    copy = factories.ProductCopyFactory(product=product, status=ProductCopy.Status.APPROVED)
+    response = alice_admin.post(
+        "/admin/catalog/productcopy/?status__exact=approved",
+        {"action": "publish", "_selected_action": [copy.pk]},
+        follow=True,
+    )
+    assert "Published 1 copies." in response.text
+    assert "not approved yet" not in response.text

@@ -18,7 +18,7 @@ from catalog.services import request_copy
 from catalog.tasks import generate_copy_chunk as generate_copy_chunk_task
 from ecomops.jobs.models import Job, JobChunk
 from tests import factories
-from tests.integration.conftest import wait_until
+from tests.integration.celery_worker import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.real_models, pytest.mark.django_db(transaction=True)]
 

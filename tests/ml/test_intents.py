@@ -10,7 +10,9 @@ from tests.fakes import FakeEmbedder
 INTENTS = [
     Intent("track_order", "Customer asks where the order is", ("where is my order", "track my parcel", "order status")),
     Intent("get_refund", "Customer wants money back", ("I want a refund", "refund me please", "give my money back")),
-    Intent("recover_password", "Customer forgot the password", ("forgot my password", "reset password", "cannot log in")),
+    Intent(
+        "recover_password", "Customer forgot the password", ("forgot my password", "reset password", "cannot log in")
+    ),
 ]
 
 

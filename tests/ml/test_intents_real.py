@@ -42,8 +42,16 @@ def test_sentence_vectors_of_encode_match_the_embedder(embedder):
 
 
 def test_unseen_messages_of_clear_intents_are_classified(classifier):
-    texts = ["wheres my package?? ordered 5 days ago", "I forgot my login password", "please unsubscribe me from the emails"]
-    assert [p.intent for p in classifier.predict(texts)] == ["track_order", "recover_password", "newsletter_subscription"]
+    texts = [
+        "wheres my package?? ordered 5 days ago",
+        "I forgot my login password",
+        "please unsubscribe me from the emails",
+    ]
+    assert [p.intent for p in classifier.predict(texts)] == [
+        "track_order",
+        "recover_password",
+        "newsletter_subscription",
+    ]
 
 
 def test_classifier_beats_nearest_centroid_on_the_dev_messages(classifier, embedder):

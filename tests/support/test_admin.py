@@ -75,6 +75,7 @@ def test_draft_list_shows_outcomes_per_intent(alice_admin, alice, store):
 
 def test_retriage_action_starts_a_job(alice_admin, store):
     ticket = factories.TicketFactory(store=store)
-    response = alice_admin.post("/admin/support/ticket/", {"action": "retriage", "_selected_action": [ticket.pk]},
-                                follow=True)  # fmt: skip
+    response = alice_admin.post(
+        "/admin/support/ticket/", {"action": "retriage", "_selected_action": [ticket.pk]}, follow=True
+    )
     assert "Triaging 1 tickets" in response.text

@@ -37,9 +37,16 @@ def test_list_shows_only_own_store(endpoint, alice_client, store, other_store):
 def test_storefront_key_opens_ticket_for_a_new_customer(storefront_client, store, django_capture_on_commit_callbacks):
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        response = storefront_client.post("/api/v1/tickets/", {
-            "subject": "Parcel", "body": "Where is my parcel?", "customer_email": "dana@example.com",
-            "customer_name": "Dana"}, format="json")  # fmt: skip
+        response = storefront_client.post(
+            "/api/v1/tickets/",
+            {
+                "subject": "Parcel",
+                "body": "Where is my parcel?",
+                "customer_email": "dana@example.com",
+                "customer_name": "Dana",
+            },
+            format="json",
+        )
     # then
     assert response.status_code == 201, response.content
     ticket = Ticket.objects.get(pk=response.json()["id"])
@@ -69,7 +76,9 @@ def test_storefront_key_cannot_post_to_other_stores_ticket(storefront_client, ot
 
 def test_ticket_with_other_stores_customer_is_refused(alice_client, other_store):
     foreign = factories.CustomerFactory(store=other_store)
-    response = alice_client.post("/api/v1/tickets/", {"subject": "x", "body": "y", "customer": foreign.pk}, format="json")
+    response = alice_client.post(
+        "/api/v1/tickets/", {"subject": "x", "body": "y", "customer": foreign.pk}, format="json"
+    )
     assert response.status_code == 400
     assert "customer" in response.json()
 

@@ -21,8 +21,14 @@ def run(tmp_path, tickets: str, intents: str = INTENTS):
     (tmp_path / "intents.csv").write_text(intents)
     (tmp_path / "tickets.csv").write_text(tickets)
     out, err = StringIO(), StringIO()
-    call_command("classify_tickets", intents=str(tmp_path / "intents.csv"), input=str(tmp_path / "tickets.csv"),
-                 output=str(tmp_path / "triage.csv"), stdout=out, stderr=err)  # fmt: skip
+    call_command(
+        "classify_tickets",
+        intents=str(tmp_path / "intents.csv"),
+        input=str(tmp_path / "tickets.csv"),
+        output=str(tmp_path / "triage.csv"),
+        stdout=out,
+        stderr=err,
+    )
     with open(tmp_path / "triage.csv", newline="") as f:
         return list(csv.DictReader(f)), out.getvalue(), err.getvalue()
 
@@ -32,7 +38,7 @@ def test_writes_intent_confidence_and_urgency_per_ticket(tmp_path):
     assert [(r["id"], r["intent"]) for r in rows] == [("1", "track_order"), ("2", "get_refund")]
     assert {"confidence", "urgency", "mood", "priority"} <= set(rows[0])
     assert rows[1]["urgency"] in {"high", "urgent"}
-    assert out.strip() .startswith("rows in: 2, rows written: 2, rows skipped: 0")
+    assert out.strip().startswith("rows in: 2, rows written: 2, rows skipped: 0")
 
 
 def test_bad_rows_are_reported_with_line_number_and_skipped(tmp_path):

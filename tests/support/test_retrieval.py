@@ -22,11 +22,13 @@ class CountingEmbedder(FakeEmbedder):
 
 
 def test_best_matching_active_article_comes_first(store):
-    shipping = factories.KnowledgeArticleFactory(store=store, title="Shipping to Germany",
-                                                 body="Delivery to Germany takes 3-5 business days.")  # fmt: skip
+    shipping = factories.KnowledgeArticleFactory(
+        store=store, title="Shipping to Germany", body="Delivery to Germany takes 3-5 business days."
+    )
     factories.KnowledgeArticleFactory(store=store, title="Returns", body="Return unused items within 30 days.")
-    factories.KnowledgeArticleFactory(store=store, title="Shipping to Germany (old)", body="Delivery to Germany",
-                                      active=False)  # fmt: skip
+    factories.KnowledgeArticleFactory(
+        store=store, title="Shipping to Germany (old)", body="Delivery to Germany", active=False
+    )
     (hits,) = search_articles(store=store, queries=["how long is delivery to germany"], embedder=FakeEmbedder())
     assert hits[0].article == shipping
     assert all(h.article.active for h in hits)

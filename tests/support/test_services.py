@@ -44,8 +44,9 @@ def test_store_without_intents_triages_with_the_defaults(store):
 def test_open_ticket_triages_and_drafts_after_commit(store, customer, order, django_capture_on_commit_callbacks):
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        ticket = open_ticket(store=store, subject="Where is my order?", body="My parcel has not arrived, where is it?",
-                             customer=customer)  # fmt: skip
+        ticket = open_ticket(
+            store=store, subject="Where is my order?", body="My parcel has not arrived, where is it?", customer=customer
+        )
     # then
     ticket.refresh_from_db()
     assert ticket.triaged_at is not None
@@ -60,8 +61,12 @@ def test_open_ticket_triages_and_drafts_after_commit(store, customer, order, dja
 def test_angry_late_order_is_queued_above_a_colour_question(store, customer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         calm = open_ticket(store=store, subject="Colours", body="Does the jacket come in blue?")
-        angry = open_ticket(store=store, subject="LATE ORDER", customer=customer,
-                            body="Where is my order?? It is two weeks late, this is USELESS and RIDICULOUS!!!")  # fmt: skip
+        angry = open_ticket(
+            store=store,
+            subject="LATE ORDER",
+            customer=customer,
+            body="Where is my order?? It is two weeks late, this is USELESS and RIDICULOUS!!!",
+        )
     assert list(Ticket.objects.for_store(store).values_list("pk", flat=True))[:2] == [angry.pk, calm.pk]
 
 
@@ -161,7 +166,11 @@ def test_discard_and_outcomes_per_intent(alice, store):
     (row,) = draft_outcomes(store=store)
     # then
     assert (row["intent"], row["unchanged"], row["small_edits"], row["discarded"], row["total"]) == (
-        "order_status", 1, 1, 1, 3,
+        "order_status",
+        1,
+        1,
+        1,
+        3,
     )
 
 

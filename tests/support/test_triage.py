@@ -13,7 +13,9 @@ FLAT = np.zeros(4, dtype=np.float32)  # anchors undecided: only the cues speak
 
 INTENTS = [
     Intent("track_order", "Where is my order", ("where is my order", "my parcel is late", "track my package")),
-    Intent("product_question", "Questions about a product", ("what colours does it come in", "is it waterproof", "size")),
+    Intent(
+        "product_question", "Questions about a product", ("what colours does it come in", "is it waterproof", "size")
+    ),
 ]
 
 

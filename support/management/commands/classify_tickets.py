@@ -42,8 +42,16 @@ class Command(BaseCommand):
         with handle, progress(len(tickets), unit="ticket") as bar:
             for batch in batches(tickets, options["batch_size"]):
                 for (ticket_id, _), result in zip(batch, triage_texts([t for _, t in batch], classifier=classifier)):
-                    writer.writerow({"id": ticket_id, "intent": result.intent, "confidence": f"{result.confidence:.4f}",
-                                     "urgency": result.urgency, "mood": result.mood, "priority": result.priority})  # fmt: skip
+                    writer.writerow(
+                        {
+                            "id": ticket_id,
+                            "intent": result.intent,
+                            "confidence": f"{result.confidence:.4f}",
+                            "urgency": result.urgency,
+                            "mood": result.mood,
+                            "priority": result.priority,
+                        }
+                    )
                     report.rows_written += 1
                 bar.update(len(batch))
         self.stdout.write(report.summary())
