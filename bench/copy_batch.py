@@ -42,7 +42,7 @@ def main() -> None:
     from copy_eval import read_products
 
     from catalog.prompts import VoiceSpec, build_chat, max_new_tokens
-    from catalog.quality import allowed_digits
+    from catalog.quality import allowed_numbers, key_phrases
     from catalog.writing import DECODING_SCHEDULE, STOP
     from ecomops.ml import runtime
     from ecomops.ml.generator import Generator
@@ -51,20 +51,24 @@ def main() -> None:
     voice = VoiceSpec()
     first = DECODING_SCHEDULE[0]
     chats = [build_chat(product=p, kind=args.kind, voice=voice) for p in products]
-    digits = [allowed_digits(p) for p in products]
+    numbers = [allowed_numbers(p) for p in products]
+    favour = [key_phrases(product=p, kind=args.kind) for p in products]
     decoding = dict(max_new_tokens=max_new_tokens(kind=args.kind, voice=voice), temperature=first.temperature,
                     repetition_penalty=first.repetition_penalty, no_repeat_ngram_size=first.no_repeat_ngram_size,
                     seed=first.seed, stop=STOP)  # fmt: skip
     generator = Generator.load()
-    generator.generate(chats[:1], **{**decoding, "max_new_tokens": 4}, allowed_digits=digits[:1])  # warm-up
+    warm_up = {**decoding, "max_new_tokens": 4}
+    generator.generate(chats[:1], **warm_up, allowed_numbers=numbers[:1], favour=favour[:1])
 
     started = time.perf_counter()
-    batched = generator.generate(chats, **decoding, allowed_digits=digits)
+    batched = generator.generate(chats, **decoding, allowed_numbers=numbers, favour=favour)
     batched_rate = len(chats) / (time.perf_counter() - started) * 60
 
     sample = range(min(args.sequential, len(chats)))
     started = time.perf_counter()
-    one_by_one = [generator.generate([chats[i]], **decoding, allowed_digits=[digits[i]])[0] for i in sample]
+    one_by_one = [
+        generator.generate([chats[i]], **decoding, allowed_numbers=[numbers[i]], favour=[favour[i]])[0] for i in sample
+    ]
     sequential_rate = len(sample) / (time.perf_counter() - started) * 60
 
     same = sum(batched[i] == one_by_one[i] for i in sample)

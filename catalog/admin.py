@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from catalog.models import BrandVoice, Category, CopyKind, Product, ProductCopy
+from catalog.quality import problems
 from catalog.services import approve_copies, publish_copies, reject_copies, request_copy
 from ecomops.tenancy.admin import StoreScopedAdmin
 
@@ -95,7 +96,7 @@ class ProductAdmin(StoreScopedAdmin):
 
 @admin.register(ProductCopy)
 class ProductCopyAdmin(StoreScopedAdmin):
-    list_display = ["product", "kind", "status", "checks", "draft", "current", "model_version", "created_at"]
+    list_display = ["product", "kind", "status", "checks", "draft", "current"]
     list_filter = ["status", "kind", "passed_checks", "store"]
     search_fields = ["product__title", "product__sku", "text"]
     list_select_related = ["product"]
@@ -105,6 +106,9 @@ class ProductCopyAdmin(StoreScopedAdmin):
         "prompt_version", "job", "reviewed_by", "reviewed_at", "published_at",
     ]
     readonly_fields = [f for f in fields if f != "text"]
+
+    class Media:
+        css = {"all": ["catalog/admin.css"]}  # room for the texts a reviewer reads side by side
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status != ProductCopy.Status.DRAFT:
@@ -116,12 +120,11 @@ class ProductCopyAdmin(StoreScopedAdmin):
 
     @admin.display(description="Checks")
     def checks(self, copy: ProductCopy) -> str:
-        flags = (copy.flags or {}).items()
-        problems = [(name, detail) for name, detail in flags if detail not in (None, False, "", [])]
-        if copy.passed_checks and not problems:
+        failed = problems(copy.flags or {})
+        if not failed:
             return format_html('<span style="color:#2e7d32">✔ all passed</span>')
         return format_html_join(
-            "", '<div style="color:#b71c1c">⚠ {}: {}</div>', ((n, Truncator(str(d)).chars(80)) for n, d in problems)
+            "", '<div style="color:#b71c1c">⚠ {}: {}</div>', ((label, Truncator(d).chars(60)) for label, d in failed)
         )
 
     @admin.display(description="Draft")

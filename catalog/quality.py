@@ -136,9 +136,13 @@ def product_text(product: ProductFacts) -> str:
     return " ; ".join(p for p in parts if p)
 
 
-def allowed_digits(product: ProductFacts) -> str:
-    """Digits the generator may write for this product (see Generator.generate)."""
-    return "".join(sorted(set(re.findall(r"\d", product_text(product)))))
+def allowed_numbers(product: ProductFacts) -> list[str]:
+    """The digit runs the generator may write for this product (Generator.generate's
+    `allowed_numbers`): those of its title, category and attributes, "1000" for
+    "1,000". Not the price, which the prompt asks the model to leave out, nor the SKU."""
+    text = " ; ".join([product.title, product.category, *(f"{k} {v}" for k, v in product.attributes.items())])
+    text = re.sub(r"(\d),(\d{3})\b", r"\1\2", text)
+    return sorted(set(re.findall(r"\d+", text)))
 
 
 # ---------------------------------------------------------------- key attributes
@@ -264,12 +268,16 @@ def ngram_overlap(a: str, b: str) -> float:
     return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
 
 
-# Measured on bench/data/products_eval.csv (bench/copy_eval.py): copy of different
-# products by the embedded model tops out near 0.30 word-trigram Jaccard; the
-# same copy with only the names swapped scores >= 0.55.
-NEAR_DUPLICATE_NGRAM = 0.45
-# all-MiniLM-L6-v2 cosine: different products' copies of one kind reach ~0.85
-# (two colours of one T-shirt); name-swapped copies score >= 0.95.
+# Measured with bench/copy_eval.py on bench/data/products_eval.csv (56 products,
+# descriptions by the embedded model): different products' copy reaches at most
+# 0.14 word-trigram Jaccard (0.11 in an earlier run), while a copy with only the
+# product name and brand swapped for another product's keeps at least 0.48.
+# The threshold sits between the two.
+NEAR_DUPLICATE_NGRAM = 0.3
+# all-MiniLM-L6-v2 cosine between different products' copy reached 0.83-0.90
+# (two colours of one T-shirt). A name swap moves the cosine a lot (it changes
+# the topic), so the embedding only backs up the n-gram test for paraphrased
+# copies, at a threshold well above anything seen between different products.
 NEAR_DUPLICATE_COSINE = 0.95
 
 
@@ -371,3 +379,24 @@ def failure_score(flags: dict) -> float:
                "length_ok": 1}  # fmt: skip
     score = sum(w for key, w in weights.items() if not flags.get(key))
     return score + 3 * (1.0 - float(flags.get("attribute_coverage", 1.0)))
+
+
+# What a merchant reads for each failed check: the flag, its label, and the key holding the detail.
+PROBLEM_DETAILS = {
+    "attributes_ok": ("key attributes missing", "attributes_missing"),
+    "numbers_ok": ("numbers or units not in the product data", "numbers_unsupported"),
+    "length_ok": ("length", "length_problem"),
+    "avoided_words_ok": ("words to avoid", "avoided_words_found"),
+    "artifacts_ok": ("chat artifact", "artifact_found"),
+    "repetition_ok": ("repeats itself", "repeated_phrase"),
+    "unique_ok": ("near-duplicate of another product's copy", "max_similarity"),
+}
+
+
+def problems(flags: dict) -> list[tuple[str, str]]:
+    """(label, detail) of every failed check, for people reviewing drafts."""
+    return [
+        (label, str(flags.get(detail_key, "")))
+        for key, (label, detail_key) in PROBLEM_DETAILS.items()
+        if key in flags and not flags[key]
+    ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from catalog.prompts import PROMPT_VERSION, ProductFacts, VoiceSpec, build_chat, max_new_tokens
 from catalog.quality import (
-    allowed_digits,
+    allowed_numbers,
     check_copy,
     clean_copy,
     failure_score,
@@ -102,12 +102,12 @@ def write_copies(
 
 
 def _generate(results, pending, *, voice, generator, decoding, attempt) -> list[str]:
-    chats, digits, favour, limit = [], [], [], 0
+    chats, numbers, favour, limit = [], [], [], 0
     for index in pending:
         result = results[index]
         hint = _missing_facts(result) if attempt else []
         chats.append(build_chat(product=result.product, kind=result.kind, voice=voice, must_mention=hint))
-        digits.append(allowed_digits(result.product))
+        numbers.append(allowed_numbers(result.product))
         favour.append(key_phrases(product=result.product, kind=result.kind))
         limit = max(limit, max_new_tokens(kind=result.kind, voice=voice))
     raw = generate_resilient(
@@ -119,7 +119,7 @@ def _generate(results, pending, *, voice, generator, decoding, attempt) -> list[
         no_repeat_ngram_size=decoding.no_repeat_ngram_size,
         seed=decoding.seed,
         stop=STOP,
-        allowed_digits=digits,
+        allowed_numbers=numbers,
         favour=favour,
     )
     return [clean_copy(text, kind=results[i].kind) for i, text in zip(pending, raw)]

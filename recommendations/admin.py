@@ -9,7 +9,16 @@ from catalog.admin import ProductAdmin
 from catalog.models import Product
 from ecomops.tenancy.admin import StoreScopedAdmin
 from recommendations.models import CustomerPick, Interaction, RecommendationRules, RecommenderRun
-from recommendations.services import Recommendation, bought_together, request_training, similar_products
+from recommendations.services import (
+    Recommendation,
+    bought_together,
+    customer_picks,
+    customer_ref_of,
+    request_training,
+    similar_products,
+)
+from support.admin import CustomerAdmin
+from support.models import Customer
 
 
 def _product_list(recommendations: list[Recommendation], detail) -> str:
@@ -41,6 +50,23 @@ class ProductWithRecommendationsAdmin(ProductAdmin):
 
 admin.site.unregister(Product)
 admin.site.register(Product, ProductWithRecommendationsAdmin)
+
+
+class CustomerWithPicksAdmin(CustomerAdmin):
+    """The support app's customer page, plus the customer's personal picks with their reasons."""
+
+    readonly_fields = [*CustomerAdmin.readonly_fields, "personal_picks"]
+
+    @admin.display(description="Personal picks")
+    def personal_picks(self, customer: Customer) -> str:
+        found = (
+            customer_picks(store=customer.store, customer_ref=customer_ref_of(customer.pk), k=10) if customer.pk else []
+        )
+        return _product_list(found, lambda r: r.explanation)
+
+
+admin.site.unregister(Customer)
+admin.site.register(Customer, CustomerWithPicksAdmin)
 
 
 @admin.register(RecommenderRun)

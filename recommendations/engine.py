@@ -40,7 +40,7 @@ class RecommenderParams:
     min_support: int = 3  # bought-together: a pair seen in fewer baskets is mostly chance
     min_ranker_positives: int = 50  # fewer held-out purchases than this: rank by a fixed blend instead
     training_orders: int = 2  # last orders each customer's ranker rows come from (more data for small stores)
-    ranker_rows: int = 400_000  # sampled training rows: keeps training on 1M events under 60 s
+    ranker_rows: int = 400_000  # sampled training rows: 1M events train in 39 s at load 11 (recommender_speed.py)
     ranker_iterations: int = 100
     ranker_min_leaf: int = 200  # rows per leaf: 20 overfits the 100k rows of online_retail (HR@10 -0.01)
     # One thread: on the shared 2-core box, OpenMP with 2 threads fitted 7x slower under load (2.9 s vs 19 s).
@@ -64,14 +64,9 @@ class Pick:
 
 
 def train(events: Events, *, params: RecommenderParams = RecommenderParams()) -> Recommender:
-    """Fit the ranker on each customer's last basket, then rank candidates for every customer from the whole log."""
+    """Fit the ranker on each customer's last orders, then rank candidates for every customer from the whole log."""
     log = encode_events(events)
-    snapshots, current = [], log
-    for _ in range(params.training_orders):
-        before, last_baskets = last_basket_split(current)
-        current = current.select(before)
-        snapshots.append((current, last_baskets))
-    ranker = _fit_ranker(snapshots, params=params)
+    ranker = _fit_ranker(log, params=params)
     return Recommender.build(log=log, ranker=ranker, params=params)
 
 
@@ -83,14 +78,20 @@ class FixedBlend:
         return np.column_stack([-score, score])
 
 
-def _fit_ranker(snapshots: list[tuple[EncodedLog, sp.csr_matrix]], *, params: RecommenderParams):
-    """A classifier of "in the next order" over candidates, from logs cut before each customer's last orders."""
-    features, target = [], []
-    for log, labels in snapshots:
+def _fit_ranker(log: EncodedLog, *, params: RecommenderParams):
+    """A classifier of "in the next order" over candidates, from the log cut before each customer's last order
+    (then the one before, up to `training_orders`, while rows are short of `ranker_rows`)."""
+    features, target, current = [], [], log
+    for _ in range(params.training_orders):
+        before, labels = last_basket_split(current, through_previous_order=True)  # as the evaluation cuts
+        current = current.select(before)
         customers = np.flatnonzero(labels.getnnz(axis=1) > 0)
-        cust, item, rows = _candidates(log, _Stats.compute(log, params=params), customers=customers, params=params)
+        stats = _Stats.compute(current, params=params)
+        cust, item, rows = _candidates(current, stats, customers=customers, params=params)
         features.append(rows)
         target.append(np.asarray(labels[cust, item]).ravel() > 0 if len(cust) else np.zeros(0, bool))
+        if sum(len(t) for t in target) >= params.ranker_rows:
+            break  # a big log: one cut already gives enough rows, and a second one costs a third of training
     features, target = np.concatenate(features), np.concatenate(target)
     if target.sum() < params.min_ranker_positives or target.all():
         return FixedBlend()

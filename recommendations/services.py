@@ -24,6 +24,7 @@ from recommendations.models import (
     RecommenderRun,
     SimilarProduct,
 )
+from support.models import Order, OrderLine
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,8 @@ def record_interactions(*, store: Store, events: list[dict], source: str = Inter
 
 
 def record_order(*, store: Store, customer_ref: str, product_ids: Iterable[int], ordered_at: datetime) -> int:
-    """An order's lines as purchase events: what the support app calls when an order is saved."""
+    """An order placed outside ecomops (another shop system), as purchase events. Orders in `support` need
+    nothing: training reads them directly."""
     events = [{"customer": customer_ref, "product": pk, "kind": Interaction.Kind.PURCHASE, "timestamp": ordered_at}
               for pk in product_ids]  # fmt: skip
     return record_interactions(store=store, events=events, source=Interaction.Source.ORDER)
@@ -118,12 +120,29 @@ def train_store(*, run_id: int) -> None:
 
 
 def store_events(store: Store):
-    """The store's interaction log as engine `Events`, with product ids as strings."""
+    """The store's log as engine `Events`: interaction events plus the lines of its orders (cancelled and
+    refunded ones aside), product ids as strings. An order's customer is `customer_ref` = the Customer's id."""
     from recommendations.event_log import Events
 
-    rows = Interaction.objects.for_store(store).values_list("customer_ref", "product_id", "occurred_at", "kind")
-    rows = [(c, str(p), t.astimezone(UTC).replace(tzinfo=None), k) for c, p, t, k in rows.iterator()]
+    events = Interaction.objects.for_store(store).values_list("customer_ref", "product_id", "occurred_at", "kind")
+    lines = (
+        OrderLine.objects.for_store(store)
+        .filter(product__isnull=False)
+        .exclude(order__status__in=[Order.Status.CANCELLED, Order.Status.REFUNDED])
+        .values_list("order__customer_id", "product_id", "order__placed_at")
+    )
+    rows = [(c, str(p), _naive_utc(t), k) for c, p, t, k in events.iterator()]
+    rows += [(customer_ref_of(c), str(p), _naive_utc(t), "purchase") for c, p, t in lines.iterator()]
     return Events.from_rows(rows)
+
+
+def customer_ref_of(customer_id: int) -> str:
+    """How a support Customer appears in recommendations (storefronts send the same id for their events)."""
+    return str(customer_id)
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def _train_and_store(run: RecommenderRun) -> None:

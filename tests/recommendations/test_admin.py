@@ -45,3 +45,20 @@ def test_other_stores_runs_are_not_listed(client, charlie, trained_shop, store):
     run = RecommenderRun.objects.get(store=store)
     response = client.get(f"/admin/recommendations/recommenderrun/{run.pk}/change/")
     assert response.status_code in (302, 404)
+
+
+def test_customer_page_shows_their_picks(alice_admin, store):
+    from support.models import OrderLine
+    from tests import factories
+    from tests.recommendations.conftest import run_training
+
+    boots = factories.ProductFactory(store=store, title="Alpine Boots")
+    customer = factories.CustomerFactory(store=store)
+    order = factories.OrderFactory(store=store, customer=customer)
+    OrderLine.objects.create(store=store, order=order, product=boots, title=boots.title)
+    run_training(store)
+    # when
+    response = alice_admin.get(f"/admin/support/customer/{customer.pk}/change/")
+    # then
+    assert response.status_code == 200
+    assert "Personal picks" in response.text and "Alpine Boots" in response.text

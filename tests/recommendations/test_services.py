@@ -124,3 +124,18 @@ def _day(day: int):
     from django.utils import timezone
 
     return timezone.make_aware(datetime(2024, 1, 1)) + timedelta(days=day)
+
+
+def test_orders_of_the_support_app_count_as_purchases_and_cancelled_ones_do_not(store):
+    from support.models import Order, OrderLine
+
+    boots, socks = factories.ProductFactory(store=store), factories.ProductFactory(store=store)
+    customer = factories.CustomerFactory(store=store)
+    for day, status, product in ((1, "delivered", boots), (2, "delivered", boots), (3, "cancelled", socks)):
+        order = factories.OrderFactory(store=store, customer=customer, status=status, placed_at=_day(day))
+        OrderLine.objects.create(store=store, order=order, product=product, title=product.title)
+    # when
+    run_training(store)
+    # then
+    assert customer_picks(store=store, customer_ref=str(customer.pk), k=1)[0].product == boots
+    assert Order.objects.count() == 3

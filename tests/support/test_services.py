@@ -185,3 +185,15 @@ def test_triage_job_counts_progress(alice, store, django_capture_on_commit_callb
         job = request_triage(user=alice, store=store, ticket_ids=[t.pk for t in tickets])
     job.refresh_from_db()
     assert (job.done, job.state) == (3, Job.State.SUCCEEDED)
+
+
+def test_triage_chunk_queries_do_not_grow_per_ticket(store, django_assert_max_num_queries):
+    from support.services import triage_chunk
+
+    tickets = factories.TicketFactory.create_batch(10, store=store)
+    for ticket in tickets:
+        factories.MessageFactory(ticket=ticket)
+    job = factories.JobFactory(store=store, kind="support.triage")
+    # 3 reads (tickets, messages, intents) + one update per ticket
+    with django_assert_max_num_queries(3 + len(tickets)):
+        triage_chunk(job, [t.pk for t in tickets])
