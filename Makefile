@@ -28,6 +28,10 @@ migrate: install
 demo: migrate
 	# A fresh password is printed on every run unless DEMO_PASSWORD is set.
 	DEBUG=true $(PY) manage.py load_demo $(if $(DEMO_PASSWORD),,--reset-password)
+	DEBUG=true $(PY) manage.py load_demo_support
+	DEBUG=true $(PY) manage.py load_demo_insights
+	DEBUG=true $(PY) manage.py load_demo_recommendations
+	@echo "Admin: http://127.0.0.1:8000/admin/ (merchant login printed above; API docs at /api/v1/docs/)"
 	DEBUG=true $(PY) manage.py prepare_models
 	DEBUG=true $(PY) -m celery -A ecomops worker -Q ml,default --pool=solo --loglevel=INFO & \
 	  trap 'kill $$!' EXIT INT TERM; \

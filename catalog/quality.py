@@ -376,7 +376,7 @@ def failure_score(flags: dict) -> float:
     """Lower is better: how badly a draft fails, to choose among attempts.
     Invented facts and loops weigh most; a missing attribute weighs by share."""
     weights = {"numbers_ok": 4, "artifacts_ok": 3, "repetition_ok": 3, "unique_ok": 2, "avoided_words_ok": 2,
-               "length_ok": 1}  # fmt: skip
+               "length_ok": 2}  # fmt: skip
     score = sum(w for key, w in weights.items() if not flags.get(key))
     return score + 3 * (1.0 - float(flags.get("attribute_coverage", 1.0)))
 

@@ -47,9 +47,17 @@ def write_drafts(contexts: Sequence[TicketContext], *, generator) -> list[DraftR
     return results
 
 
+# SmolLM2 sometimes goes on to echo the prompt's blocks after its reply (seen on the
+# demo tickets: "STORE FACTS\n[Article 2] ..." with the facts altered); cut there.
+_ECHO = re.compile(r"^\s*(STORE FACTS|\[Article \d+\]|Order facts:|Customer message|Rules:)", re.M)
+
+
 def clean_draft(text: str) -> str:
-    """Drop echoed fences and role labels, and a trailing unfinished sentence."""
-    text = re.sub(r"(<<<|>>>|^\s*(assistant|agent|reply)\s*:\s*)", "", text or "", flags=re.I | re.M).strip()
+    """Drop echoed prompt blocks, fences and role labels, and a trailing unfinished sentence."""
+    text = text or ""
+    if echo := _ECHO.search(text):
+        text = text[: echo.start()]
+    text = re.sub(r"(<<<|>>>|^\s*(assistant|agent|reply)\s*:\s*)", "", text, flags=re.I | re.M).strip()
     if text and text[-1] not in ".!?)" and re.search(r"[.!?]", text):
         text = text[: max(text.rfind("."), text.rfind("!"), text.rfind("?")) + 1]
     return text.strip()

@@ -288,8 +288,9 @@ class GeneratedRepetitionPenalty:
 
 class NumberConstraint:
     """Per row, a run of digits may only grow along one of the row's allowed numbers:
-    the next digit must extend the run to a prefix of one of them. Tokens holding
-    two or more digits are banned outright (SmolLM2 writes digits one by one)."""
+    the next digit must extend the run to a prefix of one of them, and a run that
+    is only a prefix must go on until it is a whole number. Tokens holding two or
+    more digits are banned outright (SmolLM2 writes digits one by one)."""
 
     TAIL_TOKENS = 12
 
@@ -300,7 +301,9 @@ class NumberConstraint:
         self.digit_mask = digit_mask
         self.multi_digit = digit_mask.sum(0) > 1
         self.prompt_length = prompt_length
+        self.single_digit = digit_mask & ~self.multi_digit
         self.next_digits: list[dict[str, set[int]]] = []
+        self.complete: list[set[str]] = [set(row) for row in numbers]
         for row in numbers:
             following: dict[str, set[int]] = {}
             for number in row:
@@ -316,6 +319,10 @@ class NumberConstraint:
         for row, tail in enumerate(tails):
             run = re.search(r"\d*$", tail).group(0)
             allowed = self.next_digits[row].get(run, set())
+            if run and allowed and run not in self.complete[row]:
+                # a number begun must be finished: "1000" of "10000" may only go on with "0"
+                banned_rows.append(~self.single_digit[sorted(allowed)].any(0))
+                continue
             banned_digits = [d for d in range(10) if d not in allowed]
             banned = self.digit_mask[banned_digits].any(0) if banned_digits else self.multi_digit.clone()
             banned_rows.append(banned | self.multi_digit)

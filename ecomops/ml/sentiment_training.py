@@ -214,6 +214,7 @@ def train_default(
     settings: TrainingSettings | None = None,
     calibration_fraction: float = 0.15,
     progress: bool = False,
+    config: SentimentConfig | None = None,
 ) -> SentimentModel:
     """Train the default model from binary sentences; calibrate neutral on a held-out part."""
     settings = settings or TrainingSettings()
@@ -223,7 +224,7 @@ def train_default(
     cut = int(len(order) * calibration_fraction)
     held, kept = order[:cut], order[cut:]
     train_texts, train_labels = build_training_set([texts[i] for i in kept], [labels[i] for i in kept], settings)
-    model = SentimentModel.from_base(SentimentConfig())
+    model = SentimentModel.from_base(config or SentimentConfig())
     train_network(model, train_texts, train_labels, settings, progress=progress)
     reviews, targets = make_pseudo_reviews([texts[i] for i in held], [labels[i] for i in held], 600, settings.seed)
     model.config.neutral_band = calibrate_band(model, reviews, targets)

@@ -93,3 +93,8 @@ def test_one_generator_call_for_the_batch(fake_models):
 
 def test_clean_draft_drops_fences_and_an_unfinished_sentence():
     assert clean_draft("<<< Your order has shipped. It will") == "Your order has shipped."
+
+
+def test_clean_draft_cuts_an_echo_of_the_prompt():
+    raw = "You can return it within 30 days.\n\nSTORE FACTS\n[Article 2] Returns: You can return used items."
+    assert clean_draft(raw) == "You can return it within 30 days."

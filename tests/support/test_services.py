@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from ecomops.jobs.models import Job
 from support.models import Message, ReplyDraft, SupportIntent, Ticket
+from support.prompts import PROMPT_VERSION
 from support.services import (
     add_message,
     discard_drafts,
@@ -55,7 +56,7 @@ def test_open_ticket_triages_and_drafts_after_commit(store, customer, order, dja
     assert ticket.order == order  # the customer's latest order is the relevant one
     draft = ticket.drafts.get(status=ReplyDraft.Status.DRAFT)
     assert draft.order_facts["Tracking number"] == "JD123"
-    assert draft.prompt_version == "reply-v1"
+    assert draft.prompt_version == PROMPT_VERSION
 
 
 def test_angry_late_order_is_queued_above_a_colour_question(store, customer, django_capture_on_commit_callbacks):
