@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import environ
@@ -36,13 +37,14 @@ def env_secret(name: str, *, default: str | None = None) -> str | None:
 
 DEBUG = env_flag("DEBUG", default=False)
 SECRET_KEY = env_secret("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set (or DEBUG=true for local development)")
-    SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105 (DEBUG only)
+# Batch commands (generate_copy, score_sentiment, ...) run anywhere without set-up, so a
+# missing key gets a throw-away one here; serving refuses to start without a real one
+# (ecomops/wsgi.py), and sessions signed with a throw-away key die with the process.
+SECRET_KEY_IS_EPHEMERAL = not SECRET_KEY
+if SECRET_KEY_IS_EPHEMERAL:
+    SECRET_KEY = "ephemeral-" + secrets.token_urlsafe(48)
+# With DEBUG off and no ALLOWED_HOSTS, Django answers every request 400: fails closed.
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"] if DEBUG else [])
-if not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [

@@ -315,21 +315,33 @@ class NumberConstraint:
     def __call__(self, input_ids, scores):
         start = max(self.prompt_length, input_ids.shape[1] - self.TAIL_TOKENS)
         tails = self.tokenizer.batch_decode(input_ids[:, start:], skip_special_tokens=True)
-        banned_rows = []
+        torch = self._torch
+        width = self.digit_mask.shape[1]
+        banned_rows, forced = [], {}
         for row, tail in enumerate(tails):
             run = re.search(r"\d*$", tail).group(0)
             allowed = self.next_digits[row].get(run, set())
             if run and allowed and run not in self.complete[row]:
                 # a number begun must be finished: "1000" of "10000" may only go on with "0"
-                banned_rows.append(~self.single_digit[sorted(allowed)].any(0))
+                forced[row] = self.single_digit[sorted(allowed)].any(0)
+                banned_rows.append(~forced[row])
                 continue
             banned_digits = [d for d in range(10) if d not in allowed]
             banned = self.digit_mask[banned_digits].any(0) if banned_digits else self.multi_digit.clone()
             banned_rows.append(banned | self.multi_digit)
-        banned = self._torch.stack(banned_rows)[:, : scores.shape[1]].to(scores.device)
+        banned = torch.stack(banned_rows)[:, : scores.shape[1]].to(scores.device)
         if banned.shape[1] < scores.shape[1]:  # the model's vocabulary may be padded past the tokenizer's
-            pad = self._torch.zeros((banned.shape[0], scores.shape[1] - banned.shape[1]), dtype=self._torch.bool)
-            banned = self._torch.cat([banned, pad.to(scores.device)], dim=1)
+            extra = torch.zeros((banned.shape[0], scores.shape[1] - width), dtype=torch.bool)
+            banned = torch.cat([banned, extra.to(scores.device)], dim=1)
+            for row in forced:
+                banned[row, width:] = True
+        for row, keep in forced.items():
+            # an earlier processor (no-repeat n-grams: "45 x 45") may have banned the digit a
+            # number needs; the number wins, else the row would have no token left to sample
+            ids = keep.nonzero().flatten().to(scores.device)
+            finite = scores[row][torch.isfinite(scores[row])]
+            floor = finite.max() if finite.numel() else torch.tensor(0.0, device=scores.device)
+            scores[row, ids] = torch.where(torch.isfinite(scores[row, ids]), scores[row, ids], floor)
         return scores.masked_fill(banned, float("-inf"))
 
 
