@@ -29,32 +29,38 @@ class BrandVoiceSerializer(StoreOwnedSerializer):
 
 
 class ProductSerializer(StoreOwnedSerializer):
+    unique_in_store = ("sku", "exact")
+
     category = ScopedRelatedField(queryset=Category.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = Product
         fields = [
-            "id", "store", "title", "sku", "category", "attributes", "price", "currency", "stock",
-            "is_published", "description", "short_description", "seo_title", "seo_meta_description",
-            "marketing_blurb", "created_at", "updated_at",
+            "id",
+            "store",
+            "title",
+            "sku",
+            "category",
+            "attributes",
+            "price",
+            "currency",
+            "stock",
+            "is_published",
+            "description",
+            "short_description",
+            "seo_title",
+            "seo_meta_description",
+            "marketing_blurb",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
-        validators = []  # (store, sku) uniqueness is checked in validate(), where the store is known
+        validators = []
 
     def validate_attributes(self, value):
         if not isinstance(value, dict):
             raise serializers.ValidationError("Attributes must be an object of name → value.")
         return value
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        sku = attrs.get("sku", getattr(self.instance, "sku", None))
-        clash = Product.objects.filter(store=attrs["store"], sku=sku)
-        if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise serializers.ValidationError({"sku": "This store already has a product with this SKU."})
-        return attrs
 
 
 class GenerateCopySerializer(serializers.Serializer):
@@ -69,8 +75,21 @@ class ProductCopySerializer(serializers.ModelSerializer):
     class Meta:
         model = ProductCopy
         fields = [
-            "id", "store", "product", "kind", "status", "text", "flags", "passed_checks", "attempts",
-            "model_version", "prompt_version", "job", "reviewed_at", "published_at", "created_at",
+            "id",
+            "store",
+            "product",
+            "kind",
+            "status",
+            "text",
+            "flags",
+            "passed_checks",
+            "attempts",
+            "model_version",
+            "prompt_version",
+            "job",
+            "reviewed_at",
+            "published_at",
+            "created_at",
         ]
         read_only_fields = fields
 
@@ -80,8 +99,12 @@ class CopyIdsSerializer(serializers.Serializer):
 
 
 class CategoryViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin, StoreScopedViewSet,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    StoreScopedViewSet,
 ):
     queryset = Category.objects.all()
     serializer_class = CategorySerializer
@@ -90,7 +113,10 @@ class CategoryViewSet(
 
 
 class BrandVoiceViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     StoreScopedViewSet,
 ):
     queryset = BrandVoice.objects.all()
@@ -98,8 +124,12 @@ class BrandVoiceViewSet(
 
 
 class ProductViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin, StoreScopedViewSet,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    StoreScopedViewSet,
 ):
     """Products of your stores. Storefront API keys may read them."""
 
@@ -157,4 +187,3 @@ class ProductCopyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Store
         copies = self.get_queryset().filter(pk__in=params.validated_data["ids"])
         count = call_service(service, user=request.user, copies=copies)
         return Response({verb: count, "requested": len(set(params.validated_data["ids"]))})
-

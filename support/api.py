@@ -30,24 +30,18 @@ CRUD = (
 
 
 class CustomerSerializer(StoreOwnedSerializer):
+    unique_in_store = ("email", "iexact")
+
     class Meta:
         model = Customer
         fields = ["id", "store", "name", "email", "phone", "notes", "created_at"]
         read_only_fields = ["created_at"]
-        validators = []  # (store, email) uniqueness is checked in validate(), where the store is known
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        email = attrs.get("email", getattr(self.instance, "email", None))
-        clash = Customer.objects.filter(store=attrs["store"], email__iexact=email)
-        if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise serializers.ValidationError({"email": "This store already has a customer with this email."})
-        return attrs
+        validators = []
 
 
 class OrderSerializer(StoreOwnedSerializer):
+    unique_in_store = ("number", "exact")
+
     customer = ScopedRelatedField(queryset=Customer.objects.all())
 
     class Meta:
@@ -70,35 +64,16 @@ class OrderSerializer(StoreOwnedSerializer):
         ]
         validators = []
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        number = attrs.get("number", getattr(self.instance, "number", None))
-        clash = Order.objects.filter(store=attrs["store"], number=number)
-        if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise serializers.ValidationError({"number": "This store already has an order with this number."})
-        return attrs
-
 
 class SupportIntentSerializer(StoreOwnedSerializer):
+    unique_in_store = ("name", "exact")
+
     examples = serializers.ListField(child=serializers.CharField(max_length=500), max_length=50, required=False)
 
     class Meta:
         model = SupportIntent
         fields = ["id", "store", "name", "description", "examples", "active"]
         validators = []
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        clash = SupportIntent.objects.filter(
-            store=attrs["store"], name=attrs.get("name", getattr(self.instance, "name", None))
-        )
-        if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise serializers.ValidationError({"name": "This store already has an intent with this name."})
-        return attrs
 
 
 class KnowledgeArticleSerializer(StoreOwnedSerializer):

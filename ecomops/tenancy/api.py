@@ -72,16 +72,33 @@ class StoreOwnedSerializer(serializers.ModelSerializer):
     every other store-owned relation must belong to the same store."""
 
     store = serializers.PrimaryKeyRelatedField(queryset=Store.objects.all(), required=False)
+    # (field, lookup) unique within a store, e.g. ("sku", "exact"): checked here, where the
+    # store is known, so subclasses set Meta.validators = [] for the model's constraint.
+    unique_in_store: tuple[str, str] | None = None
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
         store = self._resolve_store(attrs)
         attrs["store"] = store
+        if self.unique_in_store:
+            self._check_unique_in_store(attrs, store)
         for name, value in attrs.items():
             related_store_id = getattr(value, "store_id", None)
             if name != "store" and related_store_id is not None and related_store_id != store.pk:
                 raise serializers.ValidationError({name: _("Must belong to the same store.")})
         return attrs
+
+    def _check_unique_in_store(self, attrs, store: Store) -> None:
+        name, lookup = self.unique_in_store
+        value = attrs.get(name, getattr(self.instance, name, None))
+        clash = self.Meta.model.objects.filter(store=store, **{f"{name}__{lookup}": value})
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            model = self.Meta.model._meta
+            label = model.get_field(name).verbose_name
+            message = f"This store already has a {model.verbose_name} with this {label}."
+            raise serializers.ValidationError({name: message})
 
     def _resolve_store(self, attrs) -> Store:
         request = self.context["request"]
