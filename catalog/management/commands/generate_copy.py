@@ -47,10 +47,14 @@ class Command(BaseCommand):
         generator, embedder = registry.generator(), registry.embedder()
         items = [(facts, kind) for facts in products for kind in kinds]
         handle, writer = None, None
+        written: dict[str, list[str]] = {kind: [] for kind in kinds}  # near-duplicates across batches too
         with progress(len(items), unit="copy") as bar:
             for batch in batches(items, options["batch_size"]):
-                results = write_copies(items=batch, voice=voice, generator=generator, embedder=embedder)
+                results = write_copies(
+                    items=batch, voice=voice, generator=generator, embedder=embedder, existing_texts=written
+                )
                 for (facts, kind), result in zip(batch, results):
+                    written[kind].append(result.text)
                     row = {"sku": facts.sku, "kind": kind, "text": result.text, "passed": result.passed}
                     row |= {name: _cell(value) for name, value in result.flags.items()}
                     if writer is None:
