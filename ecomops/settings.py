@@ -196,4 +196,5 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 ECOMOPS_GENERATOR_MODEL = env.str("ECOMOPS_GENERATOR_MODEL", default="")
 ECOMOPS_EMBEDDER_MODEL = env.str("ECOMOPS_EMBEDDER_MODEL", default="")
 ECOMOPS_SENTIMENT_MODEL = env.str("ECOMOPS_SENTIMENT_MODEL", default="")
-ECOMOPS_CHUNK_SIZE = env.int("ECOMOPS_CHUNK_SIZE", default=16)
+# Items per Celery task: one generator call each, so it matches the CPU generator batch (runtime.py).
+ECOMOPS_CHUNK_SIZE = env.int("ECOMOPS_CHUNK_SIZE", default=32)

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--input", required=True, help="products CSV")
         parser.add_argument("--output", required=True, help="where to write the copy CSV")
         parser.add_argument("--kinds", default="description", help=f"comma-separated, of {','.join(CopyKind.values)}")
-        parser.add_argument("--batch-size", type=int, default=16, help="products per generator call")
+        parser.add_argument("--batch-size", type=int, default=32, help="products per generator call")
         parser.add_argument("--tone", default=VoiceSpec.tone, help="brand voice tone")
         parser.add_argument("--avoid", default="", help="comma-separated words the copy must not use")
 
