@@ -9,7 +9,13 @@ from catalog.models import BrandVoice, Category, CopyKind, Product, ProductCopy
 from catalog.services import approve_copies, publish_copies, reject_copies, request_copy
 from ecomops.api import call_service
 from ecomops.jobs.api import JobSerializer
-from ecomops.tenancy.api import ScopedRelatedField, StoreOwnedSerializer, StoreScopedViewSet, caller_store
+from ecomops.tenancy.api import (
+    ScopedRelatedField,
+    StoreOwnedSerializer,
+    StoreScopedModelViewSet,
+    StoreScopedViewSet,
+    caller_store,
+)
 
 
 class CategorySerializer(StoreOwnedSerializer):
@@ -98,14 +104,7 @@ class CopyIdsSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=5000)
 
 
-class CategoryViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    StoreScopedViewSet,
-):
+class CategoryViewSet(StoreScopedModelViewSet):
     queryset = Category.objects.all()
     serializer_class = CategorySerializer
     filterset_fields = ["store", "parent"]
@@ -123,14 +122,7 @@ class BrandVoiceViewSet(
     serializer_class = BrandVoiceSerializer
 
 
-class ProductViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    StoreScopedViewSet,
-):
+class ProductViewSet(StoreScopedModelViewSet):
     """Products of your stores. Storefront API keys may read them."""
 
     queryset = Product.objects.select_related("category")

@@ -7,7 +7,14 @@ from rest_framework.response import Response
 
 from ecomops.api import call_service
 from ecomops.jobs.api import JobSerializer
-from ecomops.tenancy.api import ScopedRelatedField, StoreOwnedSerializer, StoreScopedViewSet, caller_store, is_api_key
+from ecomops.tenancy.api import (
+    ScopedRelatedField,
+    StoreOwnedSerializer,
+    StoreScopedModelViewSet,
+    StoreScopedViewSet,
+    caller_store,
+    is_api_key,
+)
 from support.models import Customer, KnowledgeArticle, Message, Order, ReplyDraft, SupportIntent, Ticket
 from support.services import (
     add_message,
@@ -18,14 +25,6 @@ from support.services import (
     request_drafts,
     request_triage,
     send_draft,
-)
-
-CRUD = (
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
 )
 
 
@@ -208,14 +207,14 @@ class SendSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=20000, required=False)
 
 
-class CustomerViewSet(*CRUD, StoreScopedViewSet):
+class CustomerViewSet(StoreScopedModelViewSet):
     queryset = Customer.objects.all()
     serializer_class = CustomerSerializer
     filterset_fields = ["store", "email"]
     search_fields = ["name", "email", "phone"]
 
 
-class OrderViewSet(*CRUD, StoreScopedViewSet):
+class OrderViewSet(StoreScopedModelViewSet):
     queryset = Order.objects.select_related("customer")
     serializer_class = OrderSerializer
     filterset_fields = ["store", "customer", "status"]
@@ -223,7 +222,7 @@ class OrderViewSet(*CRUD, StoreScopedViewSet):
     ordering_fields = ["placed_at", "total"]
 
 
-class SupportIntentViewSet(*CRUD, StoreScopedViewSet):
+class SupportIntentViewSet(StoreScopedModelViewSet):
     """The store's intent list (name, one-line description, a few examples) that triage chooses from."""
 
     queryset = SupportIntent.objects.all()
@@ -231,7 +230,7 @@ class SupportIntentViewSet(*CRUD, StoreScopedViewSet):
     filterset_fields = ["store", "active"]
 
 
-class KnowledgeArticleViewSet(*CRUD, StoreScopedViewSet):
+class KnowledgeArticleViewSet(StoreScopedModelViewSet):
     queryset = KnowledgeArticle.objects.all()
     serializer_class = KnowledgeArticleSerializer
     filterset_fields = ["store", "active"]

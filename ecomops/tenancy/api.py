@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, permissions, serializers, viewsets
+from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 
 from ecomops.tenancy.authentication import StoreKeyUser
 from ecomops.tenancy.models import Store
@@ -58,6 +58,17 @@ class StoreScopedViewSet(viewsets.GenericViewSet):
 
     def scope_queryset(self, queryset):
         return queryset
+
+
+class StoreScopedModelViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    StoreScopedViewSet,
+):
+    """List, read, create, change and delete one store-owned model."""
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
