@@ -54,7 +54,7 @@ class StoreScopedViewSet(viewsets.GenericViewSet):
             raise TypeError(f"{cls.__name__}: narrow with scope_queryset(), never override get_queryset()")
 
     def get_queryset(self):
-        return self.scope_queryset(scoped(self.queryset.model.objects.all(), self.request))
+        return self.scope_queryset(scoped(self.queryset.all(), self.request))  # keeps select_related
 
     def scope_queryset(self, queryset):
         return queryset
