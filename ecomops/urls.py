@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
@@ -16,8 +17,10 @@ router.register("jobs", JobViewSet, basename="job")
 admin.site.site_header = "ecomops"
 admin.site.site_title = "ecomops"
 admin.site.index_title = "Store operations"
+admin.site.site_url = None  # no storefront here: hide "View site"
 
 urlpatterns = [
+    path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/v1/", include((router.urls, "api"), namespace="api")),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),

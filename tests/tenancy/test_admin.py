@@ -69,3 +69,9 @@ def test_list_filters_name_no_other_store(alice_admin, product, charlies_product
 
 def test_login_page_renders_for_anonymous_visitors(client):
     assert client.get("/admin/login/").status_code == 200
+
+
+def test_site_root_leads_to_the_admin(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url == "/admin/"
