@@ -43,7 +43,7 @@ def batch_size(capability: str) -> int:
     if override:
         return int(override)
     on_gpu = device() != "cpu"
-    # generator on CPU: 32 gave 66 products/min vs 58 at 16 (bench/copy_batch.py, quiet 2-core CPU)
+    # generator on CPU: 32 gave 63-68 products/min, 16 gave 58, 64 gave 45 (bench/copy_batch.py, quiet 2-core CPU)
     defaults = {"generator": (32, 64), "embedder": (64, 256), "classifier": (64, 256)}
     cpu, gpu = defaults.get(capability, (32, 128))
     return gpu if on_gpu else cpu
