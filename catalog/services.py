@@ -13,6 +13,7 @@ from catalog.models import PRODUCT_FIELD_FOR_KIND, BrandVoice, CopyKind, Product
 from catalog.prompts import ProductFacts, VoiceSpec
 from ecomops.jobs.models import Job
 from ecomops.jobs.services import ChunkOutcome, start_job
+from ecomops.ml import registry
 from ecomops.tenancy.models import Store
 
 GENERATE_COPY = "catalog.generate_copy"
@@ -37,7 +38,7 @@ def request_copy(*, user, store: Store, product_ids: Iterable[int], kinds: Itera
         chunk_size=settings.ECOMOPS_CHUNK_SIZE,
         user=user,
         params={"kinds": kinds},
-        model_name=settings.ECOMOPS_GENERATOR_MODEL or "embedded default",
+        model_name=registry.configured_name("generator"),
     )
 
 
@@ -55,14 +56,13 @@ def describe_new_product(*, product: Product) -> Job | None:
         task=generate_copy_chunk_task,
         chunk_size=1,
         params={"kinds": [CopyKind.DESCRIPTION.value], "trigger": "new product"},
-        model_name=settings.ECOMOPS_GENERATOR_MODEL or "embedded default",
+        model_name=registry.configured_name("generator"),
     )
 
 
 def write_copy_chunk(job: Job, items: list[list]) -> ChunkOutcome:
     """Worker side: one generator call for the chunk, checks, one draft per (product, kind)."""
     from catalog.writing import write_copies
-    from ecomops.ml import registry
 
     products = Product.objects.for_store(job.store).select_related("category").in_bulk([pk for pk, _ in items])
     pairs = [(products[pk], kind) for pk, kind in items if pk in products]

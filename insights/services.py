@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 
 from ecomops.jobs.models import Job
 from ecomops.jobs.services import ChunkOutcome, start_job
+from ecomops.ml import registry
 from ecomops.tenancy.models import Store
 from insights.models import Review, ReviewAnalysis, SentimentLabel, StoreSentimentModel, label_for_rating
 
@@ -71,7 +72,7 @@ def request_scoring(*, store: Store, review_ids: Iterable[int], user=None) -> Jo
         task=score_reviews_chunk_task,
         chunk_size=SCORE_CHUNK_SIZE,
         user=user,
-        model_name=active.version if active else settings.ECOMOPS_SENTIMENT_MODEL or "embedded default",
+        model_name=active.version if active else registry.configured_name("sentiment"),
     )
 
 
@@ -91,7 +92,6 @@ def active_model(*, store: Store) -> StoreSentimentModel | None:
 
 def sentiment_model_for(*, store: Store):
     """The store's own model when it has a better one, else the default (loaded once per process)."""
-    from ecomops.ml import registry
 
     active = active_model(store=store)
     return registry.sentiment_at(active.path) if active else registry.sentiment()

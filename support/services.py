@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ecomops.jobs.models import Job
 from ecomops.jobs.services import ChunkOutcome, start_job
+from ecomops.ml import registry
 from ecomops.ml.intents import Intent, IntentClassifier, intents_fingerprint
 from ecomops.tenancy.models import Store
 from support.default_intents import DEFAULT_INTENTS
@@ -116,7 +117,6 @@ def start_triage(*, store: Store, ticket_ids: list[int], user=None) -> Job:
 
 def triage_chunk(job: Job, ticket_ids: list[int]) -> ChunkOutcome:
     """Worker side: one encoder pass for the chunk; intent, urgency, mood, priority saved."""
-    from ecomops.ml import registry
     from support.triage import triage_texts
 
     tickets = list(
@@ -200,13 +200,12 @@ def start_drafts(*, store: Store, ticket_ids: list[int], user=None) -> Job:
         task=draft_replies_chunk_task,
         chunk_size=DRAFT_CHUNK_SIZE,
         user=user,
-        model_name=settings.ECOMOPS_GENERATOR_MODEL or "embedded default",
+        model_name=registry.configured_name("generator"),
     )
 
 
 def draft_chunk(job: Job, ticket_ids: list[int]) -> ChunkOutcome:
     """Worker side: retrieval for the chunk, one generator call, checks, one open draft per ticket."""
-    from ecomops.ml import registry
     from support.drafting import write_drafts
     from support.retrieval import search_articles
 

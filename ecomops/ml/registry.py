@@ -35,6 +35,11 @@ def _loaders() -> dict[str, Callable[[], Any]]:
     }
 
 
+def configured_name(name: str) -> str:
+    """What a job records as the model of a capability: its setting, or the embedded default."""
+    return _setting(f"ECOMOPS_{name.upper()}_MODEL") or "embedded default"
+
+
 def names() -> list[str]:
     """Every capability the registry can load."""
     return list(_loaders())
