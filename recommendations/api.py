@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -8,8 +7,7 @@ from rest_framework.response import Response
 
 from catalog.models import Product
 from ecomops.api import call_service
-from ecomops.tenancy.api import StoreScopedViewSet, caller_store, scoped
-from ecomops.tenancy.models import Store
+from ecomops.tenancy.api import StoreScopedViewSet, caller_store
 from recommendations.models import CustomerPick, Interaction, RecommenderRun
 from recommendations.services import (
     MAX_EVENTS_PER_REQUEST,
@@ -140,24 +138,11 @@ class CustomerPickViewSet(StoreScopedViewSet):
     def list(self, request):
         params = PicksQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        store = _readable_store(request, params.validated_data.get("store"))
+        store = caller_store(request, params.validated_data.get("store"), reading=True)
         found = customer_picks(
             store=store, customer_ref=params.validated_data["customer"], k=params.validated_data["k"]
         )
         return Response(RecommendationSerializer(found, many=True).data)
-
-
-def _readable_store(request, store_id) -> Store:
-    stores = scoped(Store.objects.all(), request)
-    if store_id is not None:
-        store = stores.filter(pk=store_id).first()
-        if store is None:
-            raise Http404("No such store.")
-        return store
-    choices = list(stores[:2])
-    if len(choices) != 1:
-        raise serializers.ValidationError({"store": "Say which store (you belong to several)."})
-    return choices[0]
 
 
 class RecommenderRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StoreScopedViewSet):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 
@@ -128,15 +129,21 @@ class StoreOwnedSerializer(serializers.ModelSerializer):
         return choices[0]
 
 
-def caller_store(request, store_id=None) -> Store:
-    """The store an action-style endpoint acts on: the API key's, the given one, or the only one."""
-    writable = Store.objects.writable_by(request.user)
+def caller_store(request, store_id=None, *, reading: bool = False) -> Store:
+    """The store an action-style endpoint acts on: the API key's, the given one, or the only one.
+
+    Writing needs owner or staff (an unknown store is bad input, 400); reading needs
+    membership (an unknown store is simply not there, 404).
+    """
+    stores = Store.objects.for_user(request.user) if reading else Store.objects.writable_by(request.user)
     if store_id not in (None, ""):
         try:
-            return writable.get(pk=int(store_id))
+            return stores.get(pk=int(store_id))
         except (Store.DoesNotExist, TypeError, ValueError):
+            if reading:
+                raise Http404("No such store.") from None
             raise exceptions.ValidationError({"store": _("Unknown store, or you may not change it.")}) from None
-    choices = list(writable[:2])
+    choices = list(stores[:2])
     if len(choices) != 1:
         raise exceptions.ValidationError({"store": _("Say which store (you belong to several).")})
     return choices[0]
