@@ -136,18 +136,60 @@ class Generator:
         return self.tokenizer.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
 
     def _generate_batch(
-        self, prompts: list[str], *, max_new_tokens, temperature, seed, repetition_penalty, no_repeat_ngram_size, stop,
+        self,
+        prompts: list[str],
+        *,
+        max_new_tokens,
+        temperature,
+        seed,
+        repetition_penalty,
+        no_repeat_ngram_size,
+        stop,
         allowed_numbers,
         favour,
     ) -> list[str]:
+        """Decode in segments of SEGMENT_TOKENS, dropping the rows that have finished from the batch
+        and its KV cache between segments: a batch otherwise pays for its longest row on every row."""
         import torch
-        from transformers import LogitsProcessorList
 
         batch = self._inputs(prompts)
         prompt_length = batch["input_ids"].shape[1]  # every prompt ends here
-        sampling = {"do_sample": False}
         if temperature > 0:
             torch.manual_seed(seed)
+        decoding = {"temperature": temperature, "repetition_penalty": repetition_penalty,
+                    "no_repeat_ngram_size": no_repeat_ngram_size, "stop": stop}  # fmt: skip
+        finished: dict[int, torch.Tensor] = {}  # row -> its generated tokens
+        live = list(range(len(prompts)))
+        produced = 0
+        while live and produced < max_new_tokens:
+            step = min(SEGMENT_TOKENS, max_new_tokens - produced)
+            output = self._segment(
+                batch, prompt_length, step, **decoding,
+                allowed_numbers=None if allowed_numbers is None else [allowed_numbers[i] for i in live],
+                favour=None if favour is None else [favour[i] for i in live],
+            )  # fmt: skip
+            sequences = output.sequences
+            produced = sequences.shape[1] - prompt_length
+            done = [self._is_finished(row, stop) for row in sequences[:, prompt_length:]]
+            for position, row in enumerate(live):
+                if done[position] or produced >= max_new_tokens:
+                    finished[row] = sequences[position, prompt_length:]
+            keep = [position for position, is_done in enumerate(done) if not is_done]
+            live = [live[position] for position in keep]
+            if live and produced < max_new_tokens:
+                batch = self._continuation(batch, output, keep)
+        texts = self.tokenizer.batch_decode([finished[row] for row in range(len(prompts))], skip_special_tokens=True)
+        return [cut_at_stop(text, stop).strip() for text in texts]
+
+    def _segment(
+        self, batch, prompt_length, step, *, temperature, repetition_penalty, no_repeat_ngram_size, stop,
+        allowed_numbers, favour,
+    ):  # fmt: skip
+        import torch
+        from transformers import LogitsProcessorList
+
+        sampling = {"do_sample": False}
+        if temperature > 0:
             sampling = {"do_sample": True, "temperature": temperature, "top_p": 0.9}
         processors = LogitsProcessorList()
         if repetition_penalty and repetition_penalty != 1.0:
@@ -163,17 +205,42 @@ class Generator:
             processors.append(PhraseBonus(self.tokenizer, favour, prompt_length))
         extra = {"stopping_criteria": [StopOnStrings(self.tokenizer, stop, prompt_length)]} if stop else {}
         with torch.inference_mode():
-            output = self.model.generate(
+            return self.model.generate(
                 **batch,
-                max_new_tokens=max_new_tokens,
+                max_new_tokens=step,
                 pad_token_id=self.tokenizer.pad_token_id,
                 logits_processor=processors,
+                return_dict_in_generate=True,
                 **sampling,
                 **extra,
             )
-        new_tokens = output[:, prompt_length:]
-        texts = self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
-        return [cut_at_stop(text, stop).strip() for text in texts]
+
+    def _is_finished(self, generated, stop: tuple[str, ...]) -> bool:
+        """A row is done once it has written an end-of-text token or one of the stop strings."""
+        if not self._end_token_ids().isdisjoint(generated.tolist()):
+            return True
+        text = self.tokenizer.decode(generated, skip_special_tokens=True)
+        return bool(stop) and cut_at_stop(text, stop) != text
+
+    def _end_token_ids(self) -> set[int]:
+        ids = self.model.generation_config.eos_token_id
+        ids = set(ids) if isinstance(ids, (list, tuple)) else {ids}
+        return {i for i in ids | {self.tokenizer.eos_token_id} if i is not None}
+
+    @staticmethod
+    def _continuation(batch: dict, output, keep: list[int]) -> dict:
+        """The next segment's inputs for the rows in `keep`: everything so far, its cache (which
+        holds all but the last token) cut down to those rows, and a mask that covers the new tokens."""
+        import torch
+
+        sequences = output.sequences
+        index = torch.tensor(keep, device=sequences.device)
+        grown = sequences.shape[1] - batch["attention_mask"].shape[1]
+        mask = batch["attention_mask"]
+        mask = torch.cat([mask, mask.new_ones((mask.shape[0], grown))], dim=1)
+        cache = output.cache
+        cache.batch_select_indices(index)
+        return {"input_ids": sequences[index], "attention_mask": mask[index], "cache": cache}
 
     def _inputs(self, prompts: list[str]) -> dict:
         """Token ids, attention mask and, when the prompts share a long start (the
@@ -183,19 +250,23 @@ class Generator:
         which is most of a batch's cost (bench/copy_batch.py)."""
         import torch
 
+        from ecomops.ml.kv_cache import growing_cache
+
         rows = [self.tokenizer(p, add_special_tokens=False)["input_ids"] for p in prompts]
         shared = _common_prefix_length(rows) if len(rows) > 1 else 0
         shared = min(shared, min(len(r) for r in rows) - 1)  # every row keeps a token to feed
         if shared < MIN_SHARED_PREFIX:
             batch = self.tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
-            return dict(batch.to(self.model.device))
+            return {**batch.to(self.model.device), "cache": growing_cache(self.model.config)}
         width = max(len(r) - shared for r in rows)
         pad = self.tokenizer.pad_token_id
         ids = [r[:shared] + [pad] * (width - len(r) + shared) + r[shared:] for r in rows]
         mask = [[1] * shared + [0] * (width - len(r) + shared) + [1] * (len(r) - shared) for r in rows]
         device = self.model.device
         with torch.inference_mode():
-            prefix = self.model(torch.tensor([rows[0][:shared]], device=device), use_cache=True).cache
+            prefix = self.model(
+                torch.tensor([rows[0][:shared]], device=device), cache=growing_cache(self.model.config), use_cache=True
+            ).cache
         prefix.batch_repeat_interleave(len(rows))
         return {"input_ids": torch.tensor(ids, device=device), "attention_mask": torch.tensor(mask, device=device),
                 "cache": prefix}  # fmt: skip
@@ -231,6 +302,7 @@ class Generator:
         return cached
 
 
+SEGMENT_TOKENS = 16  # decoding steps between drops of finished rows
 MIN_SHARED_PREFIX = 32  # tokens; below this a shared cache saves less than it costs to set up
 
 

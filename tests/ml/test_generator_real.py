@@ -51,6 +51,28 @@ def test_batched_generation_matches_one_at_a_time(generator, products):
     assert batched == [generator.generate([chat], **kwargs)[0] for chat in chats]
 
 
+def test_rows_dropped_as_they_finish_keep_their_text(generator, products, monkeypatch):
+    """Finished rows leave the batch (and its cache) between short segments: the rows that go on
+    must write exactly what they write alone, with their own number and phrase constraints."""
+    from catalog.prompts import VoiceSpec, build_chat
+    from catalog.quality import allowed_numbers, key_phrases
+    from ecomops.ml import generator as module
+
+    monkeypatch.setattr(module, "SEGMENT_TOKENS", 3)
+    chats = [build_chat(product=p, kind="description", voice=VoiceSpec()) for p in products]
+    chats.append([CHAT[0], {"role": "user", "content": "Say only the word: yes."}])  # a short answer: leaves early
+    numbers = [allowed_numbers(p) for p in products] + [[]]
+    favour = [key_phrases(product=p, kind="description") for p in products] + [[]]
+    kwargs = dict(max_new_tokens=40, repetition_penalty=1.15, no_repeat_ngram_size=3, stop=("\n\n",))
+    batched = generator.generate(chats, **kwargs, allowed_numbers=numbers, favour=favour)
+    alone = [
+        generator.generate([chat], **kwargs, allowed_numbers=[n], favour=[f])[0]
+        for chat, n, f in zip(chats, numbers, favour)
+    ]
+    assert batched == alone
+    assert len(batched[-1].split()) < 12 < min(len(text.split()) for text in batched[:-1])  # rows left early
+
+
 def test_allowed_numbers_keep_other_numbers_out(generator):
     chat = [CHAT[0], {"role": "user", "content": "List the numbers from one to twenty in digits."}]
     [none, some] = generator.generate([chat, chat], max_new_tokens=40, allowed_numbers=[[], ["12", "7"]])
