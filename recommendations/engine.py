@@ -2,10 +2,12 @@
 
 Personal picks come from a learned ranker over candidates: the products a customer already has (in wholesale
 and gift logs most of a next order is a reorder), their unbought item-kNN neighbours, and the popular products.
-Features say how often and how recently the customer bought each product, how overdue it is, how often anyone
-rebuys it, how close it is to their history and how popular it is now. `train()` fits the ranker on each
-customer's last basket from the baskets before it, then ranks from the whole log: it needs nothing but the log,
-and an evaluation that holds out the last order tunes nothing on it.
+Features say how often and how recently the customer bought each product (overall, in their last few orders,
+decayed by order), how overdue it is against its own rhythm, whether they bought it this time last year, how
+often anyone rebuys it, how close it is to their history and how popular it is now, around their last order and a
+year earlier, and the customer's own rhythm. `train()` fits the ranker on each customer's last orders, each from
+the orders before it, then ranks from the whole log: it needs nothing but the log, and an evaluation that holds
+out the last order tunes nothing on it.
 """
 
 from __future__ import annotations
@@ -21,10 +23,17 @@ from threadpoolctl import threadpool_limits
 from recommendations.event_log import DAY_SECONDS, EncodedLog, Events, encode_events, last_basket_split
 
 FEATURES = (
+    # the customer and the product: NaN where never bought
     "n_bought", "frac_bought", "baskets_since", "days_since", "days_span", "overdue", "engagement",
-    "knn_score", "item_popularity", "item_recent_popularity", "item_repeat_rate",
-    "customer_baskets", "customer_reorder_share", "customer_basket_size",
+    "recent_share", "decayed_share", "own_rank", "days_since_now", "overdue_now", "bought_last_year",
+    # the product for this customer
+    "knn_score", "knn_rank", "item_popularity", "item_recent_popularity", "item_repeat_rate",
+    "item_share_after", "item_share_before", "item_share_last_year",
+    # the customer
+    "customer_baskets", "customer_reorder_share", "customer_basket_size", "customer_gap", "customer_idle",
+    "customer_products",
 )  # fmt: skip
+OWN_FEATURES = FEATURES[: FEATURES.index("knn_score")]
 
 
 @dataclass(frozen=True)
@@ -35,14 +44,21 @@ class RecommenderParams:
     knn_candidates: int = 50  # unbought neighbours per customer offered to the ranker
     popular_candidates: int = 20  # popular products offered to the ranker
     history_candidates: int = 300  # own products offered to the ranker (only wholesalers have more)
-    recent_days: int = 30  # "popular now" is the log's last month
+    recent_days: int = 30  # "popular now" is the log's last month; also the window around a customer's last order
     pool_size: int = 100  # ranked picks kept per customer, so serving can drop excluded ones
     min_support: int = 3  # bought-together: a pair seen in fewer baskets is mostly chance
     min_ranker_positives: int = 50  # fewer held-out purchases than this: rank by a fixed blend instead
-    training_orders: int = 2  # last orders each customer's ranker rows come from (more data for small stores)
-    ranker_rows: int = 400_000  # sampled training rows: 1M events train in 39 s at load 11 (recommender_speed.py)
+    # Last orders each customer's ranker rows come from. HR@10/NDCG@10 on validation, 200 rows a leaf: 2 orders
+    # 0.723/0.295, 4 0.733/0.292, 6 0.735/0.292 (the 14 features of before: 1 order 0.724/0.286, 4 0.728/0.289).
+    training_orders: int = 4
+    ranker_rows: int = 400_000  # training rows; a bigger log samples customers (1M events: 28-44 s at load 5)
     ranker_iterations: int = 100
-    ranker_min_leaf: int = 200  # rows per leaf: 20 overfits the 100k rows of online_retail (HR@10 -0.01)
+    recent_baskets: int = 3  # "recent_share": share of the customer's last orders holding the product
+    basket_decay: float = 0.7  # "decayed_share": an order's weight against the one after it
+    season_days: int = 60  # "last year": from a month before to two months after a year before the last order
+    # Rows per leaf as a share of the training rows (at least 20): 1,000 of online_retail's 400k rows scored
+    # HR@10/NDCG@10 0.735/0.295 on validation, 200 rows 0.723/0.293, 2,000 rows 0.736/0.297.
+    ranker_min_leaf_share: float = 0.0025
     # One thread: on the shared 2-core box, OpenMP with 2 threads fitted 7x slower under load (2.9 s vs 19 s).
     ranker_threads: int = 1
     seed: int = 0
@@ -74,36 +90,61 @@ class FixedBlend:
     """The ranker for logs too small to learn from: own products by basket count, then kNN, then popularity."""
 
     def predict_proba(self, features: np.ndarray) -> np.ndarray:
-        score = features[:, 0] * 1e6 + np.nan_to_num(features[:, 7]) * 1e3 + features[:, 8]
+        bought, knn, popular = (
+            features[:, FEATURES.index(name)] for name in ("n_bought", "knn_score", "item_popularity")
+        )
+        score = np.nan_to_num(bought) * 1e6 + np.nan_to_num(knn) * 1e3 + popular
         return np.column_stack([-score, score])
 
 
-def _fit_ranker(log: EncodedLog, *, params: RecommenderParams):
-    """A classifier of "in the next order" over candidates, from the log cut before each customer's last order
-    (then the one before, up to `training_orders`, while rows are short of `ranker_rows`)."""
-    features, target, current = [], [], log
+def _training_rows(log: EncodedLog, *, params: RecommenderParams) -> tuple[np.ndarray, np.ndarray]:
+    """(FEATURES, in the order?) rows: each customer's last order from the log before it, then the order before
+    that one from the log before it, and so on for `training_orders` orders or until `ranker_rows` rows, so every
+    row sees only what came before its order, as in the evaluation."""
+    features, target, current = [], [np.zeros(0, bool)], log
     for _ in range(params.training_orders):
         before, labels = last_basket_split(current, through_previous_order=True)  # as the evaluation cuts
         current = current.select(before)
         customers = np.flatnonzero(labels.getnnz(axis=1) > 0)
+        if not len(customers):
+            break
+        sampled = _sample_customers(current, customers, rows=params.ranker_rows - sum(map(len, target)), params=params)
         stats = _Stats.compute(current, params=params)
-        cust, item, rows = _candidates(current, stats, customers=customers, params=params)
-        features.append(rows)
-        target.append(np.asarray(labels[cust, item]).ravel() > 0 if len(cust) else np.zeros(0, bool))
-        if sum(len(t) for t in target) >= params.ranker_rows:
-            break  # a big log: one cut already gives enough rows, and a second one costs a third of training
-    features, target = np.concatenate(features), np.concatenate(target)
+        cust, item, rows = _candidates(current, stats, customers=sampled, params=params)
+        features.append(rows), target.append(np.asarray(labels[cust, item]).ravel() > 0)
+        if len(sampled) < len(customers) or sum(map(len, target)) >= params.ranker_rows:
+            break  # the row budget is spent: a big log learns from its last orders alone
+    features = np.concatenate(features) if features else np.zeros((0, len(FEATURES)), np.float32)
+    features[:, np.isnan(features).all(axis=0)] = 0.0  # unknown throughout (no year of history): scikit-learn
+    return features, np.concatenate(target)  # cannot bin a column without values; as one value no tree splits on it
+
+
+def _fit_ranker(log: EncodedLog, *, params: RecommenderParams):
+    """A classifier of "in the next order" over candidates (see `_training_rows`)."""
+    features, target = _training_rows(log, params=params)
     if target.sum() < params.min_ranker_positives or target.all():
         return FixedBlend()
     if len(target) > params.ranker_rows:
         keep = np.random.default_rng(params.seed).choice(len(target), params.ranker_rows, replace=False)
         features, target = features[keep], target[keep]
     ranker = HistGradientBoostingClassifier(
-        max_iter=params.ranker_iterations, min_samples_leaf=params.ranker_min_leaf, early_stopping=False,
-        random_state=params.seed,
+        max_iter=params.ranker_iterations, min_samples_leaf=max(20, round(params.ranker_min_leaf_share * len(target))),
+        early_stopping=False, random_state=params.seed,
     )  # fmt: skip
     with threadpool_limits(params.ranker_threads):
         return ranker.fit(features, target)
+
+
+def _sample_customers(log: EncodedLog, customers: np.ndarray, *, rows: int, params: RecommenderParams) -> np.ndarray:
+    """A random subset of `customers` whose candidates make about `rows` rows (all of them in a smaller log):
+    a big log trains on a sample anyway, and building candidates is half the training time."""
+    owned = np.bincount(log.owned.customer, minlength=log.n_customers)[customers]
+    estimate = np.minimum(owned, params.history_candidates) + params.knn_candidates + params.popular_candidates
+    if estimate.sum() <= rows:
+        return customers
+    shuffled = np.random.default_rng(params.seed).permutation(len(customers))
+    enough = np.searchsorted(np.cumsum(estimate[shuffled]), rows) + 1
+    return np.sort(customers[shuffled[:enough]])
 
 
 @dataclass
@@ -115,6 +156,10 @@ class _Stats:
     popularity: np.ndarray  # baskets per product
     recent_popularity: np.ndarray  # baskets per product in the last `recent_days`
     repeat_rate: np.ndarray  # share of a product's buyers who bought it in two or more baskets
+    item_times: np.ndarray  # (product, time) of every (basket, product), as one sorted key: see `window_share`
+    basket_times: np.ndarray  # sorted
+    start_time: int
+    end_time: int
 
     @classmethod
     def compute(cls, log: EncodedLog, *, params: RecommenderParams) -> _Stats:
@@ -128,11 +173,30 @@ class _Stats:
         repeaters = np.bincount(owned.item[owned.count >= 2], minlength=log.n_items)
         repeat_rate = ((repeaters + 1) / (buyers + 2)).astype(np.float32)  # Laplace: no buyers yet is a coin flip
         similarity = _item_similarity(history, neighbours=params.neighbours)
-        return cls(history.astype(np.float32), similarity, popularity, recent_popularity, repeat_rate)
+        start = int(p["time"].min()) if len(p["time"]) else 0
+        item_times = np.sort(p["item"].astype(np.int64) * _TIME_SPAN + (p["time"] - start))
+        return cls(history.astype(np.float32), similarity, popularity, recent_popularity, repeat_rate, item_times,
+                   np.sort(p["basket_time"]), start, log.end_time)  # fmt: skip
 
     @property
     def popular_order(self) -> np.ndarray:
         return np.lexsort((-self.popularity, -self.recent_popularity))
+
+    def window_share(self, item: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+        """Share of the baskets in (low, high] that hold `item`; NaN where the window has no baskets."""
+        low, high = low - self.start_time, high - self.start_time
+        with_item = np.searchsorted(self.item_times, item * _TIME_SPAN + high, side="right") - np.searchsorted(
+            self.item_times, item * _TIME_SPAN + low, side="right"
+        )
+        baskets = np.searchsorted(self.basket_times - self.start_time, high, side="right") - np.searchsorted(
+            self.basket_times - self.start_time, low, side="right"
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(baskets > 0, with_item / baskets, np.nan)
+
+
+_TIME_SPAN = 1 << 36  # seconds: over 2,000 years, so product * span + time never overlaps the next product
+YEAR_SECONDS = 365 * DAY_SECONDS
 
 
 def _item_similarity(history: sp.csr_matrix, *, neighbours: int) -> sp.csr_matrix:
@@ -169,11 +233,14 @@ def _candidates(
     log: EncodedLog, stats: _Stats, *, customers: np.ndarray, params: RecommenderParams
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(customer, product, FEATURES) rows: own products, unbought neighbours and popular products."""
-    own = _own_product_features(log, params=params)
+    own = _own_product_features(log, stats, params=params)
     popular = stats.popular_order[: params.popular_candidates]
+    profile = _customer_profile(log)
     chunk = _block_rows(log.n_items)  # bounds memory: the kNN block is chunk x products, dense
     parts = [
-        _candidate_block(log, stats, own=own, block=customers[start : start + chunk], popular=popular, params=params)
+        _candidate_block(
+            log, stats, own=own, profile=profile, block=customers[start : start + chunk], popular=popular, params=params
+        )  # fmt: skip
         for start in range(0, len(customers), chunk)
     ]
     if not parts:
@@ -181,7 +248,7 @@ def _candidates(
     return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
 
 
-def _candidate_block(log, stats: _Stats, *, own: np.ndarray, block, popular, params: RecommenderParams):
+def _candidate_block(log, stats: _Stats, *, own: np.ndarray, profile: np.ndarray, block, popular, params):
     own = own[np.isin(own[:, 0], block)]
     knn = (stats.history[block] @ stats.similarity).toarray()
     local_own, own_item = np.searchsorted(block, own[:, 0].astype(np.int64)), own[:, 1].astype(np.int64)
@@ -192,35 +259,91 @@ def _candidate_block(log, stats: _Stats, *, own: np.ndarray, block, popular, par
     item = np.concatenate([own_item, knn_item, np.tile(popular, len(block))])
     keys, first = np.unique(local.astype(np.int64) * log.n_items + item, return_index=True)  # own rows win
     local, item = keys // log.n_items, keys % log.n_items
-    features = np.zeros((len(keys), len(FEATURES)), dtype=np.float32)
+    customer = block[local]
+    features = np.full((len(keys), len(FEATURES)), np.nan, dtype=np.float32)
     from_own = first < len(own)
-    features[from_own, :7] = own[first[from_own], 2:]
-    features[~from_own, 2:6] = np.nan  # never bought: no recency
-    features[:, 7] = knn[local, item]
-    features[:, 8] = np.log1p(stats.popularity[item])
-    features[:, 9] = np.log1p(stats.recent_popularity[item])
-    features[:, 10] = stats.repeat_rate[item]
-    features[:, 11:] = log.customer_profile[block[local]]
-    return block[local], item, features
+    features[from_own, : len(OWN_FEATURES)] = own[first[from_own], 2:]
+    column = {name: n for n, name in enumerate(FEATURES)}
+    features[:, column["knn_score"]] = knn[local, item]
+    features[:, column["knn_rank"]] = _rank_within(local, -knn[local, item])
+    features[:, column["item_popularity"]] = np.log1p(stats.popularity[item])
+    features[:, column["item_recent_popularity"]] = np.log1p(stats.recent_popularity[item])
+    features[:, column["item_repeat_rate"]] = stats.repeat_rate[item]
+    last = log.customer_last_time[customer]
+    window = params.recent_days * DAY_SECONDS
+    after = np.minimum(last, stats.end_time - window)  # the month after their last order, or the last month
+    features[:, column["item_share_after"]] = stats.window_share(item, after, after + window)
+    features[:, column["item_share_before"]] = stats.window_share(item, last - window, last)
+    year_ago = last - YEAR_SECONDS
+    share = stats.window_share(item, year_ago, year_ago + params.season_days * DAY_SECONDS)
+    features[:, column["item_share_last_year"]] = np.where(year_ago >= stats.start_time, share, np.nan)
+    features[:, column["customer_baskets"] :] = profile[customer]
+    return customer, item, features
 
 
-def _own_product_features(log: EncodedLog, *, params: RecommenderParams) -> np.ndarray:
-    """Rows of [customer, product, FEATURES[:7]] for what each customer interacted with, sorted by customer."""
-    owned = log.owned
+def _rank_within(group: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """0 for the best (lowest) score of each group, 1 for the next, ...; `group` sorted."""
+    order = np.lexsort((score, group))
+    rank = np.empty(len(group), np.float32)
+    rank[order] = np.arange(len(group)) - np.searchsorted(group[order], group[order])
+    return rank
+
+
+def _customer_profile(log: EncodedLog) -> np.ndarray:
+    """FEATURES from "customer_baskets" on, per customer."""
+    p = log.pairs
+    baskets = log.baskets_per_customer
+    first = np.full(log.n_customers, np.iinfo(np.int64).max)
+    np.minimum.at(first, p["basket_customer"], p["basket_time"])
+    last = np.zeros(log.n_customers, np.int64)
+    np.maximum.at(last, p["basket_customer"], p["basket_time"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.where(baskets >= 2, (last - first) / DAY_SECONDS / (baskets - 1), np.nan)
+    idle = (log.end_time - log.customer_last_time) / DAY_SECONDS
+    products = np.log1p(np.bincount(log.owned.customer, minlength=log.n_customers))
+    return np.column_stack([log.customer_profile, gap, idle, products]).astype(np.float32)
+
+
+def _own_product_features(log: EncodedLog, stats: _Stats, *, params: RecommenderParams) -> np.ndarray:
+    """Rows of [customer, product, OWN_FEATURES] for what each customer interacted with, sorted by customer."""
+    owned, p = log.owned, log.pairs
     baskets = log.baskets_per_customer[owned.customer]
     days_since = (log.customer_last_time[owned.customer] - owned.last_time) / DAY_SECONDS
     days_span = (owned.last_time - owned.first_time) / DAY_SECONDS
+    days_since_now = (log.end_time - owned.last_time) / DAY_SECONDS
+    # Per (basket, product) purchase: how many of the customer's baskets came after it.
+    keys = owned.customer.astype(np.int64) * log.n_items + owned.item
+    pair_row = np.searchsorted(keys, p["customer"].astype(np.int64) * log.n_items + p["item"])
+    age = log.baskets_per_customer[p["customer"]] - 1 - p["position"]
+    recent = np.bincount(pair_row, weights=age < params.recent_baskets, minlength=len(keys))
+    recent_share = recent / np.maximum(np.minimum(baskets, params.recent_baskets), 1)
+    decay = params.basket_decay
+    decayed_share = np.bincount(pair_row, weights=decay**age, minlength=len(keys)) * (1 - decay) / (1 - decay**baskets)
+    year_ago = log.customer_last_time[p["customer"]] - YEAR_SECONDS
+    in_season = (p["time"] > year_ago - params.recent_days * DAY_SECONDS) & (
+        p["time"] <= year_ago + params.season_days * DAY_SECONDS
+    )
+
+    bought_last_year = np.bincount(pair_row, weights=in_season, minlength=len(keys)) > 0
+    season_known = (
+        log.customer_last_time[owned.customer] - YEAR_SECONDS - params.recent_days * DAY_SECONDS >= stats.start_time
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
-        overdue = np.where(owned.count >= 2, days_since * (owned.count - 1) / days_span, np.nan)
+        mean_gap = np.where(owned.count >= 2, days_span / (owned.count - 1), np.nan)
+        overdue = days_since / mean_gap
+        overdue_now = days_since_now / mean_gap
+    # Wholesalers own thousands of products: offer the most-bought, then the most recent.
+    order = np.lexsort((-stats.popularity[owned.item], -owned.last_position, -owned.count, owned.customer))
+    own_rank = np.empty(len(keys), np.float64)
+    own_rank[order] = np.arange(len(keys)) - np.searchsorted(owned.customer[order], owned.customer[order])
     rows = np.column_stack([
         owned.customer, owned.item, owned.count, owned.count / np.maximum(baskets, 1),
         baskets - 1 - owned.last_position, days_since, days_span, overdue, np.log1p(owned.engagement),
+        recent_share, decayed_share, own_rank, days_since_now, overdue_now,
+        np.where(season_known, bought_last_year, np.nan),
     ])  # fmt: skip
-    # Wholesalers own thousands of products: offer the most-bought, then the most recent.
-    order = np.lexsort((-owned.last_position, -owned.count, owned.customer))
     rows = rows[order]
-    rank = np.arange(len(rows)) - np.searchsorted(rows[:, 0], rows[:, 0])
-    return rows[rank < params.history_candidates]
+    return rows[own_rank[order] < params.history_candidates]
 
 
 def _bought_together(log: EncodedLog, *, min_support: int) -> sp.csr_matrix:

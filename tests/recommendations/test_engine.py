@@ -8,8 +8,17 @@ import numpy as np
 import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from recommendations.engine import FixedBlend, RecommenderParams, train
-from recommendations.event_log import Events
+from recommendations.engine import (
+    FEATURES,
+    OWN_FEATURES,
+    FixedBlend,
+    RecommenderParams,
+    _own_product_features,
+    _Stats,
+    _training_rows,
+    train,
+)
+from recommendations.event_log import DAY_SECONDS, Events, encode_events
 
 DAY_ONE = datetime(2024, 1, 1, 9, 0)
 
@@ -122,3 +131,57 @@ def test_events_accept_aware_timestamps_and_reject_unknown_kinds():
     assert aware.timestamp[0] == np.datetime64("2024-01-01T08:00:00")
     with pytest.raises(ValueError, match="unknown event kinds"):
         Events.from_rows([("a", "tea", "2024-01-01T10:00:00", "wishlist")])
+
+
+def test_training_rows_come_from_several_earlier_orders_each_seeing_only_what_came_before_it():
+    # given: every order is one product the customer never had before, from a catalogue of six
+    events = purchases(*[(f"c{n}", 7 * order, [f"p{(n + order) % 6}"]) for n in range(30) for order in range(5)])
+    log = encode_events(events)
+    # when
+    one_order, _ = _training_rows(log, params=RecommenderParams(training_orders=1))
+    features, target = _training_rows(log, params=RecommenderParams(training_orders=3))
+    # then: three orders give three times the positives, and no positive row knows its product as bought
+    assert target.sum() == 3 * 30 and len(features) > len(one_order)
+    assert np.isnan(features[target, FEATURES.index("n_bought")]).all()
+
+
+def test_training_rows_stay_within_the_row_budget():
+    log = encode_events(staples_log(customers=200))
+    # when
+    features, _ = _training_rows(log, params=RecommenderParams(ranker_rows=2_000))
+    # then: customers are sampled rather than every one's candidates built and most thrown away
+    assert 1_000 < len(features) < 3_000
+
+
+def test_own_features_say_how_much_of_the_recent_orders_a_product_fills_and_how_overdue_it_is():
+    # given: ann's four orders hold tea in the first three and jam in the first only; the log ends on day 14
+    events = purchases(("ann", 0, ["jam", "tea"]), ("ann", 4, ["tea"]), ("ann", 8, ["tea"]), ("ann", 11, ["coffee"]),
+                       ("bob", 14, ["jam"]))  # fmt: skip
+    log = encode_events(events)
+    params = RecommenderParams(recent_baskets=3, basket_decay=0.5)
+    # when
+    rows = _own_product_features(log, _Stats.compute(log, params=params), params=params)
+    # then
+    ann = {str(log.product_ids[int(row[1])]): dict(zip(OWN_FEATURES, row[2:], strict=True))
+           for row in rows if log.customer_ids[int(row[0])] == "ann"}  # fmt: skip
+    tea, jam, coffee = ann["tea"], ann["jam"], ann["coffee"]
+    assert (tea["recent_share"], jam["recent_share"]) == (pytest.approx(2 / 3), 0.0)
+    assert jam["decayed_share"] == pytest.approx(0.125 / 1.875)  # order weights 1, .5, .25, .125 from the newest
+    assert (tea["own_rank"], coffee["own_rank"], jam["own_rank"]) == (0, 1, 2)  # most bought, then most recent
+    # tea comes every 4 days: 3 days before ann's last order, 6 before the log's end
+    assert (tea["overdue"], tea["overdue_now"]) == (pytest.approx(0.75), pytest.approx(1.5))
+    assert np.isnan(jam["overdue"])  # bought once: no rhythm yet
+
+
+def test_window_share_is_the_share_of_baskets_in_a_window_holding_the_product():
+    # given: three days of baskets; tea on days 0 and 2
+    log = encode_events(purchases(("a", 0, ["tea"]), ("b", 1, ["jam"]), ("c", 2, ["tea", "jam"])))
+    stats = _Stats.compute(log, params=RecommenderParams())
+    tea, day = int(np.searchsorted(log.product_ids, "tea")), DAY_SECONDS
+    start = stats.start_time
+    # when
+    shares = stats.window_share(np.array([tea, tea]), np.array([start - day, start + 5 * day]),
+                                np.array([start + 2 * day, start + 9 * day]))  # fmt: skip
+    # then: 2 of 3 baskets; a window without baskets is unknown, not zero
+    assert shares[0] == pytest.approx(2 / 3)
+    assert np.isnan(shares[1])
