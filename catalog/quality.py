@@ -90,9 +90,17 @@ _ANY_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def _fold(text: str) -> str:
-    """Lower case, accents off, "-", "/" and "_" as spaces."""
+    """Lower case, accents off, vulgar fractions spelt out, "-", "/" and "_" as spaces."""
+    text = "".join(_spelt_fraction(ch) for ch in text)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[-_/]+", " ", text.lower())
+
+
+def _spelt_fraction(ch: str) -> str:
+    """A vulgar fraction spelt out, "½" -> " 1/2" ("2¼" is 2 and 1/4, not 21 and 4); other characters as they are."""
+    if not unicodedata.decomposition(ch).startswith("<fraction>"):
+        return ch
+    return " " + unicodedata.normalize("NFKD", ch).replace("\u2044", "/")
 
 
 def _number(raw: str) -> str:

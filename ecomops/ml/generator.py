@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import unicodedata
 from dataclasses import dataclass
 
 from ecomops.ml import runtime
@@ -295,7 +296,8 @@ class Generator:
 
             cached = torch.zeros((10, len(self.tokenizer)), dtype=torch.bool)
             for token, index in self.tokenizer.get_vocab().items():
-                for ch in self.tokenizer.convert_tokens_to_string([token]):
+                # NFKD: "²" counts as a 2 and "½" as a 1 and a 2, so it is banned like any multi-digit token
+                for ch in unicodedata.normalize("NFKD", self.tokenizer.convert_tokens_to_string([token])):
                     if ch in "0123456789":
                         cached[int(ch), index] = True
             self._digit_mask = cached

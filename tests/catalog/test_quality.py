@@ -73,7 +73,8 @@ def test_attribute_values_need_all_their_words(value, text):
 
 @pytest.mark.parametrize(
     "invented", ["It holds 2 litres.", "Made from 100% steel.", "Boils in three minutes.", "Weighs 1.2 kg.",
-                 "Its 1.7 litres measure 20 cm across.", "Sized in centimetres for any shelf."],
+                 "Its 1.7 litres measure 20 cm across.", "Sized in centimetres for any shelf.",
+                 "Fills in ¾ of a minute."],
 )  # fmt: skip
 def test_a_number_or_unit_absent_from_the_product_data_is_flagged(invented):
     flags = flags_for(GOOD + " " + invented)
@@ -90,6 +91,11 @@ def test_numbers_are_read_from_digits_words_and_glued_units():
     numbers, units = numbers_and_units("A 10,000mAh bank, two pockets, 5.20 l, EU 39-42, 30C wash")
     assert {"10000", "2", "5.2", "39", "42", "30"} <= numbers
     assert {"mah", "l", "c"} <= units
+
+
+def test_fraction_symbols_are_read_as_fractions():
+    numbers, _ = numbers_and_units("a ½ inch seam and a 2¼ l jug")
+    assert numbers == {"1", "2", "4"}
 
 
 def test_allowed_numbers_come_from_the_facts_not_the_sku_or_price():

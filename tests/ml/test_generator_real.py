@@ -80,6 +80,13 @@ def test_allowed_numbers_keep_other_numbers_out(generator):
     assert set(re.findall(r"\d+", some)) <= {"1", "12", "7"}
 
 
+def test_fraction_and_superscript_tokens_count_as_digits(generator):
+    mask = generator._digit_token_mask()
+    for text, digits in (("½", {1, 2}), ("²", {2})):
+        [token] = generator.tokenizer(text, add_special_tokens=False)["input_ids"]
+        assert set(mask[:, token].nonzero().flatten().tolist()) == digits
+
+
 def test_generation_stops_at_a_stop_string(generator):
     [text] = generator.generate([CHAT], max_new_tokens=60, stop=(".",))
     assert text and "." not in text
