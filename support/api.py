@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -17,8 +17,10 @@ from ecomops.tenancy.api import (
 )
 from support.models import Customer, KnowledgeArticle, Message, Order, ReplyDraft, SupportIntent, Ticket
 from support.services import (
+    SMALL_EDIT,
     add_message,
     discard_drafts,
+    draft_outcomes,
     find_or_create_customer,
     open_ticket,
     regenerate_draft,
@@ -207,6 +209,26 @@ class SendSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=20000, required=False)
 
 
+class DraftOutcomeSerializer(serializers.Serializer):
+    """What agents did with the drafts of one intent (open drafts are not counted)."""
+
+    intent = serializers.CharField()
+    total = serializers.IntegerField()
+    unchanged = serializers.IntegerField(help_text="Sent as drafted.")
+    small_edits = serializers.IntegerField(help_text=f"Sent after changing less than {SMALL_EDIT:.0%} of the words.")
+    rewritten = serializers.IntegerField(help_text="Sent after larger edits.")
+    discarded = serializers.IntegerField()
+    unchanged_share = serializers.FloatField()
+    small_edits_share = serializers.FloatField()
+    discarded_share = serializers.FloatField()
+
+
+class DraftOutcomesSerializer(serializers.Serializer):
+    store = serializers.IntegerField()
+    small_edit_below = serializers.FloatField(help_text="Share of changed words under which an edit counts as small.")
+    intents = DraftOutcomeSerializer(many=True, help_text="Most drafts first.")
+
+
 class CustomerViewSet(StoreScopedModelViewSet):
     queryset = Customer.objects.all()
     serializer_class = CustomerSerializer
@@ -295,6 +317,17 @@ class ReplyDraftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StoreS
     serializer_class = ReplyDraftSerializer
     filterset_fields = ["store", "ticket", "status"]
     ordering_fields = ["created_at"]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("store", int, description="Needed when you belong to several stores.")],
+        responses={200: DraftOutcomesSerializer},
+    )
+    @action(detail=False, methods=["get"])
+    def outcomes(self, request):
+        """Per intent: the share of drafts sent unchanged, sent after small edits, or discarded."""
+        store = caller_store(request, request.query_params.get("store"), reading=True)
+        body = {"store": store.pk, "small_edit_below": SMALL_EDIT, "intents": draft_outcomes(store=store)}
+        return Response(DraftOutcomesSerializer(body).data)
 
     @extend_schema(request=SendSerializer, responses={201: MessageSerializer})
     @action(detail=True, methods=["post"])

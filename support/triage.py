@@ -201,7 +201,7 @@ def triage_texts(texts: Sequence[str], *, classifier: IntentClassifier) -> list[
     """Triage every text with one encoder pass; results in input order."""
     if not texts:
         return []
-    encoded = encode(classifier.embedder, texts)
+    encoded = classifier.encode(texts)  # typos of intent words put right; the cues below read the text as written
     intents = classifier.predict_encoded(encoded)
     urgency_scores = _anchor_scores(classifier.embedder, "urgency", encoded.sentence)
     mood_scores = _anchor_scores(classifier.embedder, "mood", encoded.sentence)

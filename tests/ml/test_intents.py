@@ -85,9 +85,30 @@ def test_rows_of_one_intent_are_merged_and_blank_examples_dropped():
     assert intents == [Intent("cancel_order", "Cancel an order", ("cancel my order", "stop my order"))]
 
 
-def test_intent_with_no_examples_learns_from_its_description_or_name():
-    assert Intent("check_invoice", "Customer wants an invoice").training_texts() == ["Customer wants an invoice"]
-    assert Intent("check_invoice").training_texts() == ["check invoice"]
+def test_intent_learns_from_examples_description_and_name_as_words():
+    assert Intent("check_invoice", "Customer wants an invoice", ("show my bill",)).training_texts() == [
+        "show my bill",
+        "Customer wants an invoice",
+        "check invoice",
+    ]
+    assert Intent("check-invoice").training_texts() == ["check invoice"]
+
+
+def test_typos_of_intent_words_are_put_right_before_encoding(classifier):
+    # when
+    respelt = classifier.respell("Wher is my oder? I forgt my pasword")
+    # then
+    assert respelt == "where is my order? I forgot my password"
+
+
+def test_respelling_keeps_short_words_far_words_and_plurals(classifier):
+    assert classifier.respell("my ordr") == "my order"  # four letters and one edit away
+    assert classifier.respell("stat wheres the xyzzy") == "stat wheres the xyzzy"
+
+
+def test_misspelt_intent_word_is_still_classified(classifier):
+    (prediction,) = classifier.predict(["refnud"])
+    assert prediction.intent == "get_refund"
 
 
 def test_fingerprint_changes_with_examples_only_when_content_changes():

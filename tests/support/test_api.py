@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from ecomops.tenancy.models import Membership
 from support.models import Customer, Message, ReplyDraft, SupportIntent, Ticket
 from tests import factories
 
@@ -135,3 +136,75 @@ def test_duplicate_customer_email_answers_400(alice_client, store):
     response = alice_client.post("/api/v1/customers/", {"name": "D", "email": "dup@example.com"}, format="json")
     assert response.status_code == 400
     assert Customer.objects.filter(email="dup@example.com").count() == 1
+
+
+def _closed_drafts(store, intent: str, *, unchanged: int = 0, edited: int = 0, discarded: int = 0) -> None:
+    """Drafts agents have dealt with: sent as drafted, sent after a small edit (what
+    send_draft records for two added words), discarded."""
+    text = "Your order has shipped with DHL today."
+    for status, sent, share in (
+        [(ReplyDraft.Status.SENT, text, 0.0)] * unchanged
+        + [(ReplyDraft.Status.SENT, text + " Best, Alice", 0.1)] * edited
+        + [(ReplyDraft.Status.DISCARDED, "", None)] * discarded
+    ):
+        ticket = factories.TicketFactory(store=store, intent=intent)
+        factories.ReplyDraftFactory(ticket=ticket, text=text, status=status, sent_text=sent, edit_share=share)
+
+
+def test_draft_outcomes_per_intent(alice_client, store):
+    _closed_drafts(store, "track_order", unchanged=2, edited=1, discarded=1)
+    _closed_drafts(store, "get_refund", discarded=1)
+    factories.ReplyDraftFactory(ticket=factories.TicketFactory(store=store, intent="get_refund"))  # still open
+    # when
+    response = alice_client.get("/api/v1/reply-drafts/outcomes/")
+    # then
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["store"], body["small_edit_below"]) == (store.pk, 0.2)
+    track, refund = body["intents"]
+    assert track == {
+        "intent": "track_order",
+        "total": 4,
+        "unchanged": 2,
+        "small_edits": 1,
+        "rewritten": 0,
+        "discarded": 1,
+        "unchanged_share": 0.5,
+        "small_edits_share": 0.25,
+        "discarded_share": 0.25,
+    }
+    assert (refund["intent"], refund["total"], refund["discarded_share"]) == ("get_refund", 1, 1.0)
+
+
+def test_draft_outcomes_count_only_the_callers_store(alice_client, charlie_client, store, other_store):
+    _closed_drafts(store, "track_order", unchanged=1)
+    _closed_drafts(other_store, "track_order", discarded=3)
+    _closed_drafts(other_store, "complaint", discarded=1)
+    # when
+    alices = alice_client.get("/api/v1/reply-drafts/outcomes/").json()
+    charlies = charlie_client.get("/api/v1/reply-drafts/outcomes/").json()
+    # then
+    assert [(r["intent"], r["total"], r["unchanged"]) for r in alices["intents"]] == [("track_order", 1, 1)]
+    assert [(r["intent"], r["total"]) for r in charlies["intents"]] == [("track_order", 3), ("complaint", 1)]
+
+
+def test_draft_outcomes_of_other_store_answer_404(alice_client, other_store):
+    _closed_drafts(other_store, "track_order", discarded=2)
+    assert alice_client.get(f"/api/v1/reply-drafts/outcomes/?store={other_store.pk}").status_code == 404
+
+
+def test_draft_outcomes_of_one_of_several_stores(alice, alice_client, store, other_store):
+    Membership.objects.create(user=alice, store=other_store, role="viewer")
+    _closed_drafts(other_store, "complaint", edited=1)
+    # when
+    unnamed = alice_client.get("/api/v1/reply-drafts/outcomes/")
+    named = alice_client.get(f"/api/v1/reply-drafts/outcomes/?store={other_store.pk}")
+    # then
+    assert unnamed.status_code == 400
+    assert [(r["intent"], r["small_edits"]) for r in named.json()["intents"]] == [("complaint", 1)]
+
+
+def test_viewer_reads_draft_outcomes_but_storefront_key_does_not(victor_client, storefront_client, store):
+    _closed_drafts(store, "track_order", unchanged=1)
+    assert victor_client.get("/api/v1/reply-drafts/outcomes/").json()["intents"][0]["unchanged"] == 1
+    assert storefront_client.get("/api/v1/reply-drafts/outcomes/").status_code == 403

@@ -85,3 +85,13 @@ def test_triage_texts_returns_one_result_per_text_in_order():
 
 def test_triage_of_no_texts_is_empty():
     assert triage_texts([], classifier=IntentClassifier.fit(INTENTS, embedder=FakeEmbedder())) == []
+
+
+def test_triage_puts_typos_of_intent_words_right_but_reads_cues_as_written():
+    # given
+    classifier = IntentClassifier.fit(INTENTS, embedder=FakeEmbedder())
+    # when
+    (result,) = triage_texts(["wher is my parcle, it is LATE AGAIN"], classifier=classifier)
+    # then
+    assert result.intent == "track_order"
+    assert result.urgency in {"high", "urgent"}
