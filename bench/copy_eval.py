@@ -75,6 +75,7 @@ def summarise(label: str, flags: list[dict], texts, products, kind) -> None:
     print(
         f"  {label:<16} passed {sum(passed(f) for f in flags)}/{n} | key attributes {mentioned}/{required} "
         f"= {mentioned / max(required, 1):.1%} | no invented number/unit {rate['numbers_ok']:.0%} | "
+        f"no invented colour/material {rate['claims_ok']:.0%} | "
         f"no artifacts {rate['artifacts_ok']:.0%} | no loops {rate['repetition_ok']:.0%} | "
         f"unique {rate['unique_ok']:.0%} | length {rate['length_ok']:.0%} | "
         f"avoided words {rate['avoided_words_ok']:.0%}"

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
+from catalog.claims import unsupported_claims
 from catalog.prompts import CopyKind, ProductFacts, VoiceSpec, kind_spec, target_words
 
 # ---------------------------------------------------------------- cleaning
@@ -331,7 +332,8 @@ def avoided_words_used(text: str, voice: VoiceSpec) -> list[str]:
 # ---------------------------------------------------------------- the verdict
 
 FLAG_KEYS = (
-    "attributes_ok", "numbers_ok", "length_ok", "avoided_words_ok", "artifacts_ok", "repetition_ok", "unique_ok",
+    "attributes_ok", "numbers_ok", "claims_ok", "length_ok", "avoided_words_ok", "artifacts_ok", "repetition_ok",
+    "unique_ok",
 )  # fmt: skip
 
 
@@ -352,6 +354,7 @@ def check_copy(
     numbers, units = numbers_and_units(text)
     known_numbers, known_units = numbers_and_units(product_text(product))
     new_numbers, new_units = sorted(numbers - known_numbers), sorted(units - known_units)
+    claims = unsupported_claims(text, product)
     length = length_problem(text=text, kind=kind, voice=voice)
     avoided = avoided_words_used(text, voice)
     artifact = chat_artifact(text)
@@ -363,6 +366,8 @@ def check_copy(
         "attributes_missing": ", ".join(missing),
         "numbers_ok": not new_numbers and not new_units,
         "numbers_unsupported": ", ".join(new_numbers + new_units),
+        "claims_ok": not claims,
+        "claims_unsupported": ", ".join(claims),
         "length_ok": not length,
         "length_problem": length,
         "avoided_words_ok": not avoided,
@@ -383,8 +388,8 @@ def passed(flags: dict) -> bool:
 def failure_score(flags: dict) -> float:
     """Lower is better: how badly a draft fails, to choose among attempts.
     Invented facts and loops weigh most; a missing attribute weighs by share."""
-    weights = {"numbers_ok": 4, "artifacts_ok": 3, "repetition_ok": 3, "unique_ok": 2, "avoided_words_ok": 2,
-               "length_ok": 2}  # fmt: skip
+    weights = {"numbers_ok": 4, "claims_ok": 3, "artifacts_ok": 3, "repetition_ok": 3, "unique_ok": 2,
+               "avoided_words_ok": 2, "length_ok": 2}  # fmt: skip
     score = sum(w for key, w in weights.items() if not flags.get(key))
     return score + 3 * (1.0 - float(flags.get("attribute_coverage", 1.0)))
 
@@ -393,6 +398,7 @@ def failure_score(flags: dict) -> float:
 PROBLEM_DETAILS = {
     "attributes_ok": ("key attributes missing", "attributes_missing"),
     "numbers_ok": ("numbers or units not in the product data", "numbers_unsupported"),
+    "claims_ok": ("colours or materials not in the product data", "claims_unsupported"),
     "length_ok": ("length", "length_problem"),
     "avoided_words_ok": ("words to avoid", "avoided_words_found"),
     "artifacts_ok": ("chat artifact", "artifact_found"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from catalog.claims import words_to_keep_out
 from catalog.prompts import PROMPT_VERSION, ProductFacts, VoiceSpec, build_chat, max_new_tokens
 from catalog.quality import (
     allowed_numbers,
@@ -102,13 +103,14 @@ def write_copies(
 
 
 def _generate(results, pending, *, voice, generator, decoding, attempt) -> list[str]:
-    chats, numbers, favour, limit = [], [], [], 0
+    chats, numbers, favour, avoid, limit = [], [], [], [], 0
     for index in pending:
         result = results[index]
         hint = _missing_facts(result) if attempt else []
         chats.append(build_chat(product=result.product, kind=result.kind, voice=voice, must_mention=hint))
         numbers.append(allowed_numbers(result.product))
         favour.append(key_phrases(product=result.product, kind=result.kind))
+        avoid.append([*words_to_keep_out(result.product), *voice.words_to_avoid])
         limit = max(limit, max_new_tokens(kind=result.kind, voice=voice))
     raw = generate_resilient(
         generator,
@@ -121,6 +123,7 @@ def _generate(results, pending, *, voice, generator, decoding, attempt) -> list[
         stop=STOP,
         allowed_numbers=numbers,
         favour=favour,
+        avoid=avoid,
     )
     return [clean_copy(text, kind=results[i].kind) for i, text in zip(pending, raw)]
 

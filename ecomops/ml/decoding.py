@@ -172,3 +172,51 @@ class GeneratedNoRepeatNGram:
             if banned:
                 scores[row, list(banned)] = float("-inf")
         return scores
+
+
+Ban = tuple[frozenset[int], tuple[tuple[tuple[int, ...], int], ...]]  # one-token ids, (earlier tokens, last token)
+
+
+def ban_lists(tokenizer, words: list[list[str]]) -> list[Ban]:
+    """Per row, what WordBan needs: the token ids of one-token words (" black", " Black") and, for
+    longer words, (earlier tokens, last token). Tokenised once per call, shared by repeated words."""
+    seen: dict[str, list[int]] = {}
+    rows = []
+    for row in words:
+        single, endings = set(), set()
+        for word in row:
+            for form in {word.strip(), word.strip().lower(), word.strip().capitalize()} - {""}:
+                ids = seen.setdefault(form, tokenizer(" " + form, add_special_tokens=False)["input_ids"])
+                if len(ids) == 1:
+                    single.add(ids[0])
+                elif ids:
+                    endings.add((tuple(ids[:-1]), ids[-1]))
+        rows.append((frozenset(single), tuple(endings)))
+    return rows
+
+
+class WordBan:
+    """Keeps each row from writing its own list of words (from `ban_lists`): a one-token word is
+    banned outright, a longer one loses its last token once the tokens before it are written."""
+
+    def __init__(self, bans, prompt_length: int):
+        self.bans = bans
+        self.prompt_length = prompt_length
+        self._mask = None
+
+    def __call__(self, input_ids, scores):
+        import torch
+
+        if self._mask is None:
+            self._mask = torch.zeros(scores.shape, dtype=torch.bool, device=scores.device)
+            for row, (single, _) in enumerate(self.bans):
+                self._mask[row, [i for i in single if i < scores.shape[1]]] = True
+        scores = scores.masked_fill(self._mask, float("-inf"))
+        for row, (_, endings) in enumerate(self.bans):
+            if not endings:
+                continue
+            generated = input_ids[row, self.prompt_length :].tolist()
+            for earlier, last in endings:
+                if len(generated) >= len(earlier) and tuple(generated[len(generated) - len(earlier) :]) == earlier:
+                    scores[row, last] = float("-inf")
+        return scores

@@ -16,6 +16,8 @@ from ecomops.ml.decoding import (
     NumberConstraint,
     PhraseBonus,
     StopOnStrings,
+    WordBan,
+    ban_lists,
     cut_at_stop,
 )
 
@@ -92,6 +94,7 @@ class Generator:
         stop: tuple[str, ...] = (),
         allowed_numbers: list[list[str]] | None = None,
         favour: list[list[str]] | None = None,
+        avoid: list[list[str]] | None = None,
     ) -> list[str]:
         """One completion per chat, in input order; batched, sorted by prompt length.
 
@@ -108,11 +111,14 @@ class Generator:
         `favour`, a list of phrases per chat, nudges the completion to contain
         them (a logit bonus on a missing phrase's first token, and on the next
         token of a phrase once begun) without writing them in for the model.
+        `avoid`, a list of words per chat, keeps the completion from writing
+        them (as words: " black" is banned, "blackout" is not).
         A chat whose last message is the assistant's is continued, not answered.
         """
         prompts = [self._prompt(chat) for chat in chats]
         order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
         results: list[str] = [""] * len(prompts)
+        bans = ban_lists(self.tokenizer, avoid) if avoid is not None and any(avoid) else None
         size = runtime.batch_size("generator")
         for start in range(0, len(order), size):
             rows = order[start : start + size]
@@ -124,8 +130,7 @@ class Generator:
                 no_repeat_ngram_size=no_repeat_ngram_size,
                 seed=seed,
                 stop=tuple(stop),
-                allowed_numbers=None if allowed_numbers is None else [allowed_numbers[i] for i in rows],
-                favour=None if favour is None else [favour[i] for i in rows],
+                **_rows_of({"allowed_numbers": allowed_numbers, "favour": favour, "bans": bans}, rows),
             )
             for i, text in zip(rows, texts):
                 results[i] = text
@@ -148,6 +153,7 @@ class Generator:
         stop,
         allowed_numbers,
         favour,
+        bans,
     ) -> list[str]:
         """Decode in segments of SEGMENT_TOKENS, dropping the rows that have finished from the batch
         and its KV cache between segments: a batch otherwise pays for its longest row on every row."""
@@ -166,8 +172,7 @@ class Generator:
             step = min(SEGMENT_TOKENS, max_new_tokens - produced)
             output = self._segment(
                 batch, prompt_length, step, **decoding,
-                allowed_numbers=None if allowed_numbers is None else [allowed_numbers[i] for i in live],
-                favour=None if favour is None else [favour[i] for i in live],
+                **_rows_of({"allowed_numbers": allowed_numbers, "favour": favour, "bans": bans}, live),
             )  # fmt: skip
             sequences = output.sequences
             produced = sequences.shape[1] - prompt_length
@@ -184,7 +189,7 @@ class Generator:
 
     def _segment(
         self, batch, prompt_length, step, *, temperature, repetition_penalty, no_repeat_ngram_size, stop,
-        allowed_numbers, favour,
+        allowed_numbers, favour, bans,
     ):  # fmt: skip
         import torch
         from transformers import LogitsProcessorList
@@ -204,6 +209,8 @@ class Generator:
             processors.append(NumberConstraint(self.tokenizer, mask, allowed_numbers, prompt_length))
         if favour is not None and any(favour):
             processors.append(PhraseBonus(self.tokenizer, favour, prompt_length))
+        if bans is not None:
+            processors.append(WordBan(bans, prompt_length))
         extra = {"stopping_criteria": [StopOnStrings(self.tokenizer, stop, prompt_length)]} if stop else {}
         with torch.inference_mode():
             return self.model.generate(
@@ -306,6 +313,11 @@ class Generator:
 
 SEGMENT_TOKENS = 16  # decoding steps between drops of finished rows
 MIN_SHARED_PREFIX = 32  # tokens; below this a shared cache saves less than it costs to set up
+
+
+def _rows_of(per_row: dict[str, list | None], rows: list[int]) -> dict[str, list | None]:
+    """The per-chat constraints of the chats in `rows`, in that order (None stays None)."""
+    return {name: None if values is None else [values[i] for i in rows] for name, values in per_row.items()}
 
 
 def _common_prefix_length(rows: list[list[int]]) -> int:

@@ -87,6 +87,15 @@ def test_fraction_and_superscript_tokens_count_as_digits(generator):
         assert set(mask[:, token].nonzero().flatten().tolist()) == digits
 
 
+def test_avoided_words_are_not_written(generator):
+    chat = [CHAT[0], {"role": "user", "content": "What colours is a zebra?"},
+            {"role": "assistant", "content": "A zebra has stripes that are"}]  # fmt: skip
+    kwargs = dict(max_new_tokens=20)
+    [free, kept] = generator.generate([chat, chat], **kwargs, avoid=[[], ["black", "white"]])
+    assert re.search(r"\b(black|white)\b", free, re.IGNORECASE)  # what the model writes unhindered
+    assert not re.search(r"\b(black|white)\b", kept, re.IGNORECASE), kept
+
+
 def test_generation_stops_at_a_stop_string(generator):
     [text] = generator.generate([CHAT], max_new_tokens=60, stop=(".",))
     assert text and "." not in text
