@@ -54,8 +54,10 @@ NAME_WEIGHT = 0.5
 DEFAULT_THRESHOLD = 0.10
 # A text whose closest training text is less similar than this (cosine of the
 # sentence vectors) is OTHER whatever the regression says: it is about
-# something no example is about.
-MIN_SIMILARITY = 0.30
+# something no example is about. On the dev splits of bench/data with and without
+# typos (648 in-scope messages, lists A + B) 0.30 sent 1.1 % of them to OTHER and
+# 0.25 none, while off-topic messages sent to OTHER went from 55 to 50 % (0.20: 30 %).
+MIN_SIMILARITY = 0.25
 # Tokens per text: tickets are truncated for intent, which the first lines decide.
 MAX_TOKENS = 128
 
