@@ -41,8 +41,9 @@ def main() -> None:
 
     from copy_eval import read_products
 
+    from catalog.numbers import allowed_numbers
     from catalog.prompts import VoiceSpec, build_chat, max_new_tokens
-    from catalog.quality import allowed_numbers, key_phrases
+    from catalog.quality import key_phrases
     from catalog.writing import DECODING_SCHEDULE, STOP
     from ecomops.ml import runtime
     from ecomops.ml.generator import Generator

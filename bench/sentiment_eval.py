@@ -39,6 +39,7 @@ from sklearn.metrics import f1_score  # noqa: E402
 
 from ecomops.ml import sentiment_training as training  # noqa: E402
 from ecomops.ml.sentiment import SentimentModel, split_sentences  # noqa: E402
+from ecomops.ml.sentiment_data import make_pseudo_reviews  # noqa: E402
 
 NEG, NEU, POS = 0, 1, 2
 CACHE = Path(__file__).resolve().parents[1] / "var" / "bench" / "sentiment"
@@ -107,7 +108,7 @@ def embedding_lr(texts: list[str], labels: list[int]):
         p = p_pos(batch)
         return np.where(np.abs(p - 0.5) <= band, NEU, np.where(p > 0.5, POS, NEG))
 
-    reviews, targets = training.make_pseudo_reviews(texts, labels, 600, seed=2)
+    reviews, targets = make_pseudo_reviews(texts, labels, 600, seed=2)
     band = max(np.arange(0, 0.46, 0.05), key=lambda b: f1_score(targets, banded(reviews, b), average="macro"))
 
     def binary(batch):
@@ -149,7 +150,7 @@ def main() -> None:
             continue
         tr_t, tr_y = [texts[i] for i in train], [labels[i] for i in train]
         te_t, te_y = [texts[i] for i in test], [labels[i] for i in test]
-        reviews, targets = training.make_pseudo_reviews(te_t, te_y, 1000, seed=1)
+        reviews, targets = make_pseudo_reviews(te_t, te_y, 1000, seed=1)
         for model_name, (binary, three) in [
             ("VADER", vader()),
             ("embedding + LR", embedding_lr(tr_t, tr_y)),

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from catalog.claims import words_to_keep_out
+from catalog.numbers import allowed_numbers
 from catalog.prompts import PROMPT_VERSION, ProductFacts, VoiceSpec, build_chat, max_new_tokens
 from catalog.quality import (
-    allowed_numbers,
     check_copy,
     clean_copy,
     failure_score,

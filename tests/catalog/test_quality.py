@@ -5,16 +5,15 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
+from catalog.numbers import allowed_numbers, numbers_and_units
 from catalog.prompts import ProductFacts, VoiceSpec
 from catalog.quality import (
     NEAR_DUPLICATE_NGRAM,
-    allowed_numbers,
     check_copy,
     clean_copy,
     failure_score,
     key_attributes,
     mentions,
-    numbers_and_units,
     passed,
 )
 

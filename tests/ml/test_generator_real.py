@@ -54,8 +54,9 @@ def test_batched_generation_matches_one_at_a_time(generator, products):
 def test_rows_dropped_as_they_finish_keep_their_text(generator, products, monkeypatch):
     """Finished rows leave the batch (and its cache) between short segments: the rows that go on
     must write exactly what they write alone, with their own number and phrase constraints."""
+    from catalog.numbers import allowed_numbers
     from catalog.prompts import VoiceSpec, build_chat
-    from catalog.quality import allowed_numbers, key_phrases
+    from catalog.quality import key_phrases
     from ecomops.ml import generator as module
 
     monkeypatch.setattr(module, "SEGMENT_TOKENS", 3)

@@ -6,15 +6,8 @@ import numpy as np
 import pytest
 
 from ecomops.ml.sentiment import SentimentConfig, SentimentModel
-from ecomops.ml.sentiment_training import (
-    NEG,
-    NEU,
-    POS,
-    TrainingSettings,
-    _parameter_groups,
-    augmented_examples,
-    calibrate_band,
-)
+from ecomops.ml.sentiment_data import NEG, NEU, POS, augmented_examples
+from ecomops.ml.sentiment_training import TrainingSettings, _parameter_groups, calibrate_band
 
 
 def test_augmented_examples_are_labelled_by_their_verdict():
