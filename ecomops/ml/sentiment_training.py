@@ -219,6 +219,9 @@ def train_default(
     cut = int(len(order) * calibration_fraction)
     held, kept = order[:cut], order[cut:]
     train_texts, train_labels = build_training_set([texts[i] for i in kept], [labels[i] for i in kept], settings)
+    import torch
+
+    torch.manual_seed(settings.seed)  # the new head's initial weights too: a rerun gives the same model
     model = SentimentModel.from_base(config or SentimentConfig())
     model.config.sentence_band = settings.sentence_band
     validation = None
