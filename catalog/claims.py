@@ -30,28 +30,27 @@ CLAIM_WORDS = COLOURS | MATERIALS
 _SAME = {"gray": "grey", "aluminum": "aluminium", "wooden": "wood"}
 
 
+# Every claim word in its one spelling per fact.
+_CANONICAL = frozenset(_SAME.get(w, w) for w in CLAIM_WORDS)
+
+
 def _words(text: str) -> set[str]:
     return {_SAME.get(word, word) for word in re.findall(r"[a-z]+", text.lower())}
 
 
-def _data_text(product: ProductFacts) -> str:
-    return " ".join([product.title, product.category, *(f"{k} {v}" for k, v in product.attributes.items())]).lower()
-
-
 def product_claim_words(product: ProductFacts) -> set[str]:
     """The colour and material words the product's own data uses (title, category, attributes)."""
-    return _words(_data_text(product)) & {_SAME.get(w, w) for w in CLAIM_WORDS}
+    return _words(product.stated) & _CANONICAL
 
 
 def unsupported_claims(text: str, product: ProductFacts) -> list[str]:
     """Colours and materials `text` names that the product's data does not."""
-    known = product_claim_words(product)
-    return sorted(w for w in _words(text) & {_SAME.get(w, w) for w in CLAIM_WORDS} if w not in known)
+    return sorted((_words(text) & _CANONICAL) - product_claim_words(product))
 
 
 def words_to_keep_out(product: ProductFacts) -> list[str]:
     """What the generator must not write for this product: every claim word (in all its spellings)
     whose fact the data does not state, unless the data holds it inside a longer word ("Blackout
     Curtains" must stay writable, so "black" is only flagged)."""
-    known, data = product_claim_words(product), _data_text(product)
+    known, data = product_claim_words(product), product.stated.lower()
     return sorted(w for w in CLAIM_WORDS if _SAME.get(w, w) not in known and w not in data)

@@ -91,9 +91,7 @@ def numbers_and_units(text: str) -> tuple[set[str], set[str]]:
 
 def product_text(product: ProductFacts) -> str:
     """Everything the copy may draw numbers and units from (not the SKU: an internal code)."""
-    parts = [product.title, product.category, *(f"{k} {v}" for k, v in product.attributes.items())]
-    if product.price is not None:
-        parts.append(str(product.price))
+    parts = [product.stated, "" if product.price is None else str(product.price)]
     return " ; ".join(p for p in parts if p)
 
 
@@ -101,6 +99,5 @@ def allowed_numbers(product: ProductFacts) -> list[str]:
     """The digit runs the generator may write for this product (Generator.generate's
     `allowed_numbers`): those of its title, category and attributes, "1000" for
     "1,000". Not the price, which the prompt asks the model to leave out, nor the SKU."""
-    text = " ; ".join([product.title, product.category, *(f"{k} {v}" for k, v in product.attributes.items())])
-    text = re.sub(r"(\d),(\d{3})\b", r"\1\2", text)
+    text = re.sub(r"(\d),(\d{3})\b", r"\1\2", product.stated)
     return sorted(set(re.findall(r"\d+", text)))

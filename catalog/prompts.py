@@ -38,6 +38,13 @@ class ProductFacts:
     attributes: dict[str, str] = field(default_factory=dict)
     sku: str = ""
 
+    @property
+    def stated(self) -> str:
+        """Title, category and attributes as one text: what the data says of the product
+        in words (the price and the internal SKU are left out)."""
+        parts = [self.title, self.category, *(f"{k} {v}" for k, v in self.attributes.items())]
+        return " ; ".join(p for p in parts if p)
+
 
 @dataclass(frozen=True)
 class VoiceSpec:
