@@ -165,6 +165,7 @@ class Generator:
             torch.manual_seed(seed)
         decoding = {"temperature": temperature, "repetition_penalty": repetition_penalty,
                     "no_repeat_ngram_size": no_repeat_ngram_size, "stop": stop}  # fmt: skip
+        ends = self._end_token_ids()
         finished: dict[int, torch.Tensor] = {}  # row -> its generated tokens
         live = list(range(len(prompts)))
         produced = 0
@@ -176,7 +177,7 @@ class Generator:
             )  # fmt: skip
             sequences = output.sequences
             produced = sequences.shape[1] - prompt_length
-            done = [self._is_finished(row, stop) for row in sequences[:, prompt_length:]]
+            done = [self._is_finished(row, stop, ends) for row in sequences[:, prompt_length:]]
             for position, row in enumerate(live):
                 if done[position] or produced >= max_new_tokens:
                     finished[row] = sequences[position, prompt_length:]
@@ -223,9 +224,9 @@ class Generator:
                 **extra,
             )
 
-    def _is_finished(self, generated, stop: tuple[str, ...]) -> bool:
-        """A row is done once it has written an end-of-text token or one of the stop strings."""
-        if not self._end_token_ids().isdisjoint(generated.tolist()):
+    def _is_finished(self, generated, stop: tuple[str, ...], ends: set[int]) -> bool:
+        """A row is done once it has written an end-of-text token (`ends`) or one of the stop strings."""
+        if not ends.isdisjoint(generated.tolist()):
             return True
         text = self.tokenizer.decode(generated, skip_special_tokens=True)
         return bool(stop) and cut_at_stop(text, stop) != text

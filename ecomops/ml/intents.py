@@ -270,18 +270,12 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return short[i:] == long[i + 1 :]
 
 
-_known_cache: dict[int, tuple[object, frozenset[str]]] = {}
-
-
+@functools.lru_cache(maxsize=8)
 def _known_words(tokenizer) -> frozenset[str]:
     """Whole words of the tokenizer's vocabulary (these are never respelt), once per tokenizer."""
     if tokenizer is None or not hasattr(tokenizer, "get_vocab"):
         return frozenset()
-    cached = _known_cache.get(id(tokenizer))
-    if cached is None or cached[0] is not tokenizer:
-        words = frozenset(w for w in tokenizer.get_vocab() if w.isalpha() and w.islower())
-        cached = _known_cache[id(tokenizer)] = (tokenizer, words)  # keeps the tokenizer alive: ids stay unique
-    return cached[1]
+    return frozenset(w for w in tokenizer.get_vocab() if w.isalpha() and w.islower())
 
 
 def _single_threaded_blas():
