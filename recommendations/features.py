@@ -71,12 +71,12 @@ class Stats:
 
     def window_share(self, item: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
         """Share of the baskets in (low, high] that hold `item`; NaN where the window has no baskets."""
-        low, high = low - self.start_time, high - self.start_time
-        with_item = np.searchsorted(self.item_times, item * _TIME_SPAN + high, side="right") - np.searchsorted(
-            self.item_times, item * _TIME_SPAN + low, side="right"
+        baskets = np.searchsorted(self.basket_times, high, side="right") - np.searchsorted(
+            self.basket_times, low, side="right"
         )
-        baskets = np.searchsorted(self.basket_times - self.start_time, high, side="right") - np.searchsorted(
-            self.basket_times - self.start_time, low, side="right"
+        key = item * _TIME_SPAN - self.start_time  # item_times hold times since the log's start
+        with_item = np.searchsorted(self.item_times, key + high, side="right") - np.searchsorted(
+            self.item_times, key + low, side="right"
         )
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(baskets > 0, with_item / baskets, np.nan)
