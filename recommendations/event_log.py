@@ -6,6 +6,7 @@ No Django here: the `recommendations` app, `manage.py recommend` and bench/ all 
 from __future__ import annotations
 
 import csv
+import re
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +20,37 @@ DAY_SECONDS = 86_400
 # A purchase outweighs a cart add and a view. No public log here has views or carts, so these are priors,
 # not measurements: a view is a tenth of a purchase, a cart add half.
 KIND_WEIGHTS = {"purchase": 1.0, "cart": 0.5, "view": 0.1}
+# Other logs' words for the same three kinds (RetailRocket writes "addtocart" and "transaction"), compared
+# without case, spaces, "_" or "-".
+KIND_ALIASES = {
+    "addtocart": "cart", "addtobasket": "cart", "basket": "cart",
+    "transaction": "purchase", "order": "purchase", "buy": "purchase", "bought": "purchase", "sale": "purchase",
+    "pageview": "view", "detailview": "view",
+}  # fmt: skip
+# A Unix time in milliseconds: above this it cannot be seconds (the year 5138).
+_EPOCH_MILLISECONDS_FROM = 10**11
+
+
+def canonical_kind(value: str) -> str | None:
+    """A kind as a KIND_WEIGHTS key ("Add to cart", "addtocart" -> "cart"); None when it is none of them."""
+    key = re.sub(r"[\s_\-]+", "", (value or "").lower())
+    key = KIND_ALIASES.get(key, key)
+    return key if key in KIND_WEIGHTS else None
+
+
+def parse_timestamp(value: str) -> datetime:
+    """ISO 8601 or Unix time (seconds, or milliseconds as RetailRocket's log has it), as naive UTC.
+    Raises ValueError for anything else."""
+    value = (value or "").strip()
+    if re.fullmatch(r"\d+(\.\d*)?", value):
+        seconds = float(value)
+        seconds = seconds / 1000 if seconds >= _EPOCH_MILLISECONDS_FROM else seconds
+        try:
+            return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
+        except (OverflowError, OSError) as error:
+            raise ValueError(f"{value} is out of range as a Unix time") from error
+    parsed = datetime.fromisoformat(value)
+    return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo is not None else parsed
 
 
 @dataclass(frozen=True)

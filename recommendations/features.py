@@ -205,7 +205,8 @@ def _own_product_features(log: EncodedLog, stats: Stats, *, params: RecommenderP
     recent = np.bincount(pair_row, weights=age < params.recent_baskets, minlength=len(keys))
     recent_share = recent / np.maximum(np.minimum(baskets, params.recent_baskets), 1)
     decay = params.basket_decay
-    decayed_share = np.bincount(pair_row, weights=decay**age, minlength=len(keys)) * (1 - decay) / (1 - decay**baskets)
+    norm = np.where(baskets > 0, 1 - decay**baskets, 1.0)  # a customer with views only has no baskets
+    decayed_share = np.bincount(pair_row, weights=decay**age, minlength=len(keys)) * (1 - decay) / norm
     year_ago = log.customer_last_time[p["customer"]] - YEAR_SECONDS
     in_season = (p["time"] > year_ago - params.recent_days * DAY_SECONDS) & (
         p["time"] <= year_ago + params.season_days * DAY_SECONDS

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 import csv
+from datetime import datetime
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
+
+from recommendations.event_log import canonical_kind, parse_timestamp
 
 
 def test_recommend_writes_top_k_per_customer_and_skips_bad_rows(tmp_path):
@@ -25,3 +29,34 @@ def test_recommend_writes_top_k_per_customer_and_skips_bad_rows(tmp_path):
     assert {r["customer"] for r in rows} == {"ann", "bob"} and len(rows) == 4
     assert "line 5: skipped" in stderr.getvalue() and "line 6: skipped" in stderr.getvalue()
     assert "rows in: 5, rows written: 4, rows skipped: 2" in stdout.getvalue()
+
+
+def test_recommend_reads_unix_times_and_other_logs_words_for_kinds(tmp_path):
+    events = tmp_path / "events.csv"
+    events.write_text(  # RetailRocket's layout: milliseconds, "addtocart", "transaction"
+        "customer,product,timestamp,kind\n"
+        "ann,tea,1704103200000,view\n"
+        "ann,tea,1704103260000,addtocart\n"
+        "ann,mug,1704103320,Transaction\n"
+        "ann,pot,2024-01-03T10:00:00+01:00,Add to cart\n"
+        "bob,mug,1704189600,bought\n"
+        "bob,tea,1704189600,wishlist\n"
+    )
+    output, stdout, stderr = tmp_path / "recs.csv", StringIO(), StringIO()
+    # when
+    call_command("recommend", interactions=str(events), output=str(output), k=3, stdout=stdout, stderr=stderr)
+    # then
+    assert "line 7: skipped: kind 'wishlist' is not one of purchase, cart, view" in stderr.getvalue()
+    assert "rows in: 6" in stdout.getvalue() and "rows skipped: 1," in stdout.getvalue()
+    rows = list(csv.DictReader(output.open()))
+    assert {r["product"] for r in rows if r["customer"] == "ann"} == {"tea", "mug", "pot"}
+
+
+def test_parse_timestamp_tells_seconds_from_milliseconds_and_converts_to_utc():
+    assert parse_timestamp("1704103200") == parse_timestamp("1704103200000") == datetime(2024, 1, 1, 10, 0)
+    assert parse_timestamp("2024-01-01T11:00:00+01:00") == datetime(2024, 1, 1, 10, 0)
+    with pytest.raises(ValueError):
+        parse_timestamp("99999999999999999999999")
+    assert [canonical_kind(k) for k in ("add_to_cart", "ADDTOCART", "Transaction", "page-view", "like")] == [
+        "cart", "cart", "purchase", "view", None,
+    ]  # fmt: skip

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from django.core.management.base import BaseCommand, CommandError
 
 from ecomops.csvbatch import BatchReport, open_output, progress, read_rows
 from recommendations.engine import train
-from recommendations.event_log import KIND_WEIGHTS, Events
+from recommendations.event_log import KIND_WEIGHTS, Events, canonical_kind, parse_timestamp
 
 
 class Command(BaseCommand):
@@ -46,20 +44,18 @@ class Command(BaseCommand):
         for line, row in rows:
             report.rows_in += 1
             customer, product = (row.get("customer") or "").strip(), (row.get("product") or "").strip()
-            kind = (row.get("kind") or "purchase").strip().lower()
+            kind = canonical_kind(row.get("kind") or "purchase")
             if not customer or not product:
                 report.skip(line, "missing customer" if not customer else "missing product")
                 continue
-            if kind not in KIND_WEIGHTS:
-                report.skip(line, f"kind {kind!r} is not one of {', '.join(KIND_WEIGHTS)}")
+            if kind is None:
+                report.skip(line, f"kind {row.get('kind')!r} is not one of {', '.join(KIND_WEIGHTS)}")
                 continue
             try:
-                timestamp = datetime.fromisoformat((row.get("timestamp") or "").strip())
+                timestamp = parse_timestamp(row.get("timestamp"))
             except ValueError:
-                report.skip(line, f"timestamp {row.get('timestamp')!r} is not an ISO date and time")
+                report.skip(line, f"timestamp {row.get('timestamp')!r} is neither an ISO date and time nor a Unix time")
                 continue
-            if timestamp.tzinfo is not None:
-                timestamp = timestamp.astimezone(UTC).replace(tzinfo=None)
             for name, value in (("customer", customer), ("product", product), ("timestamp", timestamp), ("kind", kind)):
                 columns[name].append(value)
         return Events.from_columns(**columns)
