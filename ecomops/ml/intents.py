@@ -98,6 +98,7 @@ class Encoded:
 
     sentence: np.ndarray
     features: np.ndarray
+    blank: np.ndarray | None = None  # rows whose text had no words: OTHER, whatever the vectors say
 
 
 def normalise_text(text: str) -> str:
@@ -113,9 +114,10 @@ def encode(embedder, texts: Sequence[str]) -> Encoded:
     the middle layer is added to the features.
     """
     texts = [normalise_text(t) for t in texts]
+    blank = np.array([not _WORD.search(t) for t in texts], dtype=bool)
     if not (hasattr(embedder, "model") and hasattr(embedder, "tokenizer")):
         vectors = np.asarray(embedder.embed(texts), dtype=np.float32)
-        return Encoded(sentence=vectors, features=vectors)
+        return Encoded(sentence=vectors, features=vectors, blank=blank)
     dim = int(embedder.model.config.hidden_size)
     sentence = np.zeros((len(texts), dim), dtype=np.float32)
     features = np.zeros((len(texts), dim * len(FEATURE_LAYERS)), dtype=np.float32)
@@ -126,7 +128,7 @@ def encode(embedder, texts: Sequence[str]) -> Encoded:
         layers = _pooled_layers(embedder, [texts[i] for i in rows])
         sentence[rows] = layers[0]
         features[rows] = np.concatenate(layers, axis=1)
-    return Encoded(sentence=sentence, features=features)
+    return Encoded(sentence=sentence, features=features, blank=blank)
 
 
 def _pooled_layers(embedder, texts: list[str]) -> list[np.ndarray]:
@@ -204,6 +206,8 @@ class IntentClassifier:
             return [IntentPrediction(OTHER, 0.0) for _ in range(n)]
         probabilities = self._probabilities(encoded.features)
         nearest = (encoded.sentence @ self._train_sentence.T).max(axis=1)
+        if encoded.blank is not None:
+            nearest[encoded.blank] = -1.0  # nothing to go on
         predictions = []
         for row, similarity in zip(probabilities, nearest):
             best = int(row.argmax())

@@ -26,12 +26,12 @@ def test_score_sentiment_writes_label_probability_score_beside_each_row(tmp_path
     assert out.startswith("rows in: 2, rows written: 2, rows skipped: 0")
 
 
-def test_bad_rows_are_reported_with_their_line_and_skipped(tmp_path):
+def test_malformed_rows_are_reported_and_skipped_and_empty_texts_kept_unlabelled(tmp_path):
     rows, out, err = _run(tmp_path, "id,text\n1,Love it\n2,\n3,ok,extra\n4,Great\n")
-    assert [r["id"] for r in rows] == ["1", "4"]
-    assert "line 3: skipped: empty 'text'" in err
+    assert [(r["id"], r["label"]) for r in rows] == [("1", "positive"), ("2", ""), ("4", "positive")]
+    assert "line 3: empty 'text': written without a label" in err
     assert "line 4: skipped" in err
-    assert "rows in: 4, rows written: 2, rows skipped: 2" in out
+    assert "rows in: 4, rows written: 3, rows skipped: 1" in out
 
 
 def test_other_text_column(tmp_path):

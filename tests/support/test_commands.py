@@ -41,13 +41,12 @@ def test_writes_intent_confidence_and_urgency_per_ticket(tmp_path):
     assert out.strip().startswith("rows in: 2, rows written: 2, rows skipped: 0")
 
 
-def test_bad_rows_are_reported_with_line_number_and_skipped(tmp_path):
+def test_bad_rows_are_reported_with_line_number_and_skipped_and_empty_text_is_other(tmp_path):
     rows, out, err = run(tmp_path, "id,text\n1,where is my order\n,no id here\n3,\n1,duplicate id\n")
-    assert [r["id"] for r in rows] == ["1"]
+    assert [(r["id"], r["intent"]) for r in rows] == [("1", "track_order"), ("3", "other")]
     assert "line 3: skipped: missing id" in err
-    assert "line 4: skipped: empty text" in err
     assert "line 5: skipped: duplicate id" in err
-    assert "rows in: 4, rows written: 1, rows skipped: 3" in out
+    assert "rows in: 4, rows written: 2, rows skipped: 2" in out
 
 
 def test_missing_column_stops_with_a_clear_message(tmp_path):

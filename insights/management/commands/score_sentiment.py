@@ -32,24 +32,26 @@ class Command(BaseCommand):
             report.rows_in += 1
             if None in row or any(v is None for v in row.values()):
                 report.skip(line, f"has {len(row) - (None in row)} cells, the header has {len(columns)}")
-            elif not (row.get(column) or "").strip():
-                report.skip(line, f"empty {column!r}")
-            else:
-                good.append(row)
+                continue
+            if not (row.get(column) or "").strip():
+                # Kept, unlabelled: a rating without words is still the merchant's row.
+                self.stderr.write(f"line {line}: empty {column!r}: written without a label")
+            good.append(row)
         model = registry.sentiment_at(options["model"])
         extra = [c for c in OUTPUT_COLUMNS if c not in columns]
         handle, writer = open_output(options["output"], columns + extra)
         with handle, progress(len(good), unit="review") as bar:
             for batch in batches(good, options["batch_size"]):
-                for row, result in zip(batch, model.score([r[column] for r in batch])):
-                    writer.writerow(
-                        row
-                        | {
-                            "label": result.label,
-                            "probability": f"{result.probability:.4f}",
-                            "score": f"{result.score:.4f}",
-                        }
-                    )
+                texts = [r[column] for r in batch if r[column].strip()]
+                results = iter(model.score(texts) if texts else ())
+                for row in batch:
+                    writer.writerow(row | _scored(next(results) if row[column].strip() else None))
                     report.rows_written += 1
                 bar.update(len(batch))
         self.stdout.write(report.summary())
+
+
+def _scored(result) -> dict[str, str]:
+    if result is None:
+        return dict.fromkeys(OUTPUT_COLUMNS, "")
+    return {"label": result.label, "probability": f"{result.probability:.4f}", "score": f"{result.score:.4f}"}
