@@ -5,12 +5,17 @@ its 6 transformer layers fine-tuned (the word embeddings stay as shipped) and a
 (negative, positive) head; only those layers ship, in
 `ecomops/ml/weights/sentiment/` (see `sentiment_training.py` for how they are made).
 
-A review longer than one sentence is scored sentence by sentence and the sentence
-scores are pooled: a review whose sentences pull both ways lands near 0, which is
-what a three-star review usually is. A pooled score whose size is under the
-calibrated neutral band is neutral. A one-sentence text has a narrower band of its
-own (`sentence_band`): it cannot pull both ways, and a lukewarm sentence is trained
-to score 0, so a sentence that leans either way gets that way's label.
+A review is scored sentence by sentence. A small review-level classifier (the
+"review head", `REVIEW_FEATURES` -> negative / neutral / positive, a multinomial
+logistic regression fitted on star-rated reviews) then reads the sentence scores:
+how strong the best and the worst sentence are, the first and the last, the share
+of clearly positive and negative sentences. A four-star review that names one
+drawback stays positive, a lukewarm or complaint-led three-star one is neutral,
+which a mean of the sentence scores cannot tell apart. A lone sentence is the
+head's only within `sentence_band` of 0; beyond it, it keeps its sign's label.
+
+Weights saved without a head fall back to neutral bands on the pooled (strength-
+weighted mean) score: `neutral_band` for reviews, `sentence_band` for one sentence.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ def split_sentences(text: str) -> list[str]:
 class Sentiment:
     label: str  # "negative" | "neutral" | "positive"
     probability: float  # probability of `label`, 0..1
-    score: float  # P(positive) - P(negative), -1..1
+    score: float  # P(positive) - P(negative) of its sentences, strength-weighted mean (pool_sentences), -1..1
 
 
 @dataclass
@@ -55,10 +60,16 @@ class SentimentConfig:
     # |score| below this is neutral; fitted to maximise three-class macro-F1 on
     # pseudo-reviews of held-out sentences (sentiment_training.calibrate_band).
     neutral_band: float = 0.2
-    # The band of a one-sentence text; None (weights saved before it existed): neutral_band.
+    # The band of a one-sentence text; None (weights saved before it existed): neutral_band. With a review head,
+    # the head labels a lone sentence only within this band, and one scoring beyond it keeps its sign: polar
+    # sentences of an unfamiliar site score weaker, and the head, fitted on reviews where a weakly negative
+    # one-liner is mostly a three-star "meh", would call them neutral (bench/star_reviews_eval.py, README).
     sentence_band: float | None = None
-    version: str = "sentiment-minilm-2"
+    version: str = "sentiment-minilm-3"
     trained_on: dict = field(default_factory=dict)
+    # {"coef": 3 x len(REVIEW_FEATURES), "intercept": 3} in LABELS order (sentiment_training.fit_review_head);
+    # None: the bands above decide.
+    review_head: dict | None = None
 
     @classmethod
     def read(cls, folder: Path | str) -> SentimentConfig:
@@ -167,8 +178,23 @@ class SentimentModel:
     # -- inference ---------------------------------------------------------
 
     def score(self, texts: list[str]) -> list[Sentiment]:
-        scores, counts = self.pooled_scores(texts)
-        return [to_sentiment(float(x), self.band(int(n))) for x, n in zip(scores, counts)]
+        sentence, owner = self.scored_sentences(texts)
+        pooled = pool_sentences(sentence, owner, len(texts))
+        counts = np.bincount(owner, minlength=len(texts))
+        head = self.config.review_head
+        probabilities = (
+            None if head is None else review_probabilities(head, review_features(sentence, owner, len(texts)))
+        )
+        results = []
+        for i, text in enumerate(texts):
+            score, band = float(pooled[i]), self.band(int(counts[i]))
+            if not (text or "").strip():
+                results.append(Sentiment("neutral", 1.0, 0.0))  # nothing said
+            elif probabilities is None or (counts[i] == 1 and abs(score) >= band):
+                results.append(to_sentiment(score, band))  # a clear lone sentence keeps its sign (see SentimentConfig)
+            else:
+                results.append(from_probabilities(probabilities[i], score))
+        return results
 
     def band(self, n_sentences: int) -> float:
         """The neutral band of a text of `n_sentences` sentences."""
@@ -179,21 +205,25 @@ class SentimentModel:
         return [s.label for s in self.score(texts)]
 
     def scores(self, texts: list[str]) -> np.ndarray:
-        """Signed score per text (-1..1), pooled over its sentences."""
-        return self.pooled_scores(texts)[0]
+        """Signed score per text (-1..1), as `score` gives it."""
+        return np.asarray([s.score for s in self.score(texts)], dtype=np.float32)
 
     def pooled_scores(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(signed score per text pooled over its sentences, number of sentences per text)."""
+        sentence, owner = self.scored_sentences(texts)
+        scores = pool_sentences(sentence, owner, len(texts))
+        blank = np.asarray([not (t or "").strip() for t in texts], dtype=bool)
+        counts = np.bincount(owner, minlength=len(texts))
+        return np.where(blank, 0.0, scores).astype(np.float32), counts  # nothing said is neutral
+
+    def scored_sentences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(score of every sentence of `texts`, index of the text it belongs to), texts in order."""
         sentences, owner = [], []
         for i, text in enumerate(texts):
             for sentence in split_sentences(text):
                 sentences.append(sentence)
                 owner.append(i)
-        owner = np.asarray(owner, dtype=np.int64)
-        scores = pool_sentences(self.sentence_scores(sentences), owner, len(texts))
-        blank = np.asarray([not (t or "").strip() for t in texts], dtype=bool)
-        counts = np.bincount(owner, minlength=len(texts))
-        return np.where(blank, 0.0, scores).astype(np.float32), counts  # nothing said is neutral
+        return self.sentence_scores(sentences), np.asarray(owner, dtype=np.int64)
 
     def sentence_scores(self, sentences: list[str]) -> np.ndarray:
         """P(positive) - P(negative) of each sentence, batched by length."""
@@ -227,6 +257,45 @@ def to_sentiment(score: float, band: float) -> Sentiment:
     else:
         label, probability = "negative", (1 - score) / 2
     return Sentiment(label=label, probability=round(probability, 4), score=round(score, 4))
+
+
+def from_probabilities(p: np.ndarray, score: float) -> Sentiment:
+    """The review head's (negative, neutral, positive) probabilities as a Sentiment with the pooled `score`."""
+    best = int(np.argmax(p))
+    return Sentiment(label=LABELS[best], probability=round(float(p[best]), 4), score=round(score, 4))
+
+
+REVIEW_FEATURES = (
+    "pooled", "mean", "lowest", "highest", "first", "last", "share_positive", "share_negative", "log_sentences",
+    "one_sentence",
+)  # fmt: skip
+_CLEAR = 0.5  # a sentence scoring beyond +-this counts as clearly positive / negative
+
+
+def review_features(scores: np.ndarray, owner: np.ndarray, n_texts: int) -> np.ndarray:
+    """REVIEW_FEATURES per text from its sentences' scores; `owner` (text of each sentence) ascending, and
+    every text has a sentence (`split_sentences` gives a blank text one blank sentence)."""
+    if n_texts == 0:
+        return np.zeros((0, len(REVIEW_FEATURES)))
+    starts = np.searchsorted(owner, np.arange(n_texts))
+    counts = np.bincount(owner, minlength=n_texts).astype(np.float64)
+    return np.column_stack([
+        pool_sentences(scores, owner, n_texts),
+        np.bincount(owner, weights=scores, minlength=n_texts) / counts,
+        np.minimum.reduceat(scores, starts), np.maximum.reduceat(scores, starts),
+        scores[starts], scores[starts + counts.astype(np.int64) - 1],
+        np.bincount(owner, weights=scores > _CLEAR, minlength=n_texts) / counts,
+        np.bincount(owner, weights=scores < -_CLEAR, minlength=n_texts) / counts,
+        np.log(counts), counts == 1,
+    ]).astype(np.float64)  # fmt: skip
+
+
+def review_probabilities(head: dict, features: np.ndarray) -> np.ndarray:
+    """Softmax of the head's linear scores: (n, 3) in LABELS order."""
+    logits = features @ np.asarray(head["coef"], dtype=np.float64).T + np.asarray(head["intercept"], dtype=np.float64)
+    logits -= logits.max(axis=1, keepdims=True)
+    exp = np.exp(logits)
+    return exp / exp.sum(axis=1, keepdims=True)
 
 
 def pool_sentences(scores: np.ndarray, owner: np.ndarray, n_texts: int) -> np.ndarray:

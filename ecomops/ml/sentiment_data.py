@@ -4,6 +4,14 @@
   KDD 2015): positive / negative;
 - `weights/sentiment/neutral_sentences.csv`: hand-written lukewarm, mixed and
   factual sentences (the UCI data has no neutral class);
+- `weights/sentiment/written_sentences.csv`: 600 hand-written product-review
+  sentences (positive / negative / neutral) that say how a product did rather than
+  what the writer felt ("We stayed dry all night.", "Stopped charging after three
+  weeks.", "No more back pain."): the UCI sentences teach sentiment words, and on
+  real star-rated reviews the model read such outcomes by their surface words;
+- `weights/sentiment/written_reviews.csv`: 600 hand-written star-rated product
+  reviews (1-5, skewed positive as real ones are), the labels of the review head
+  (1-2 stars negative, 3 neutral, 4-5 positive), never used to train the network;
 - the VADER lexicon's strongly valenced words (ships with vaderSentiment), so the
   head knows sentiment words that the 2,000 sentences never use;
 - generated sentences (`augmented_examples`): "the <thing> was <word>" about things
@@ -44,6 +52,24 @@ def read_labelled_sentences(path: str | Path, sources: list[str] | None = None) 
 def neutral_sentences() -> list[str]:
     with open(WEIGHTS_DIR / "neutral_sentences.csv", newline="") as fh:
         return [row["sentence"] for row in csv.DictReader(fh)]
+
+
+def written_sentences() -> tuple[list[str], list[int]]:
+    index = {"negative": NEG, "neutral": NEU, "positive": POS}
+    with open(WEIGHTS_DIR / "written_sentences.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return [row["sentence"] for row in rows], [index[row["label"]] for row in rows]
+
+
+def written_reviews() -> tuple[list[str], list[int]]:
+    """The star-rated reviews the review head is fitted on, labelled as the issue reads stars."""
+    with open(WEIGHTS_DIR / "written_reviews.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return [row["text"] for row in rows], [stars_to_label(int(row["rating"])) for row in rows]
+
+
+def stars_to_label(stars: int) -> int:
+    return NEG if stars <= 2 else NEU if stars == 3 else POS
 
 
 def lexicon_examples(min_valence: float) -> tuple[list[str], list[int]]:

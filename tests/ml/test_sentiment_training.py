@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ecomops.ml.sentiment import SentimentConfig, SentimentModel
-from ecomops.ml.sentiment_data import NEG, NEU, POS, augmented_examples
-from ecomops.ml.sentiment_training import TrainingSettings, _parameter_groups, calibrate_band
+from ecomops.ml.sentiment import REVIEW_FEATURES, SentimentConfig, SentimentModel, review_features
+from ecomops.ml.sentiment_data import NEG, NEU, POS, augmented_examples, written_sentences
+from ecomops.ml.sentiment_training import TrainingSettings, _parameter_groups, build_training_set, calibrate_band
 
 
 def test_augmented_examples_are_labelled_by_their_verdict():
@@ -29,6 +29,21 @@ def test_augmented_examples_are_labelled_by_their_verdict():
     assert augmented_examples(texts, labels, seed=1, n=40) == (out, out_labels)  # reproducible
 
 
+def test_training_set_holds_the_written_review_sentences_with_their_labels_unless_turned_off():
+    written, written_labels = written_sentences()
+    assert {NEG, NEU, POS} <= set(written_labels)
+
+    texts, labels = build_training_set(["Great phone."], [POS], TrainingSettings(augment=False))
+    without, without_labels = build_training_set(
+        ["Great phone."], [POS], TrainingSettings(augment=False, written=False)
+    )
+
+    by_text = dict(zip(texts, labels))
+    assert all(by_text[text] == label for text, label in zip(written, written_labels))
+    assert len(texts) - len(without) == len(written)
+    assert all(by_text[text] == label for text, label in zip(without, without_labels) if text in set(written))
+
+
 class _FakeSentences(SentimentModel):
     """Sentence score = the number that ends the sentence ("Score 0.9." -> 0.9): bands without a network."""
 
@@ -36,7 +51,7 @@ class _FakeSentences(SentimentModel):
         super().__init__(network=None, tokenizer=None, config=config)
 
     def sentence_scores(self, sentences):
-        return np.asarray([float(s.split()[-1].rstrip(".")) for s in sentences], dtype=np.float32)
+        return np.asarray([float(s.split()[-1].rstrip(".")) if s else 0.0 for s in sentences], dtype=np.float32)
 
 
 def test_one_sentence_texts_use_the_sentence_band():
@@ -91,3 +106,34 @@ def test_lower_layers_learn_slower_with_layer_decay(decay):
 
     expected = sorted({1e-3, 1e-4, 1e-4 * decay, 1e-4 * decay**2})
     assert rates == pytest.approx(expected)
+
+
+def test_review_features_read_each_texts_sentences():
+    features = review_features(np.array([0.9, -0.8, 0.2]), np.array([0, 0, 1]), 2)
+
+    row = dict(zip(REVIEW_FEATURES, features[0]))
+    assert (row["lowest"], row["highest"], row["first"], row["last"]) == pytest.approx((-0.8, 0.9, 0.9, -0.8))
+    assert (row["share_positive"], row["share_negative"], row["one_sentence"]) == (0.5, 0.5, 0)
+    assert dict(zip(REVIEW_FEATURES, features[1]))["one_sentence"] == 1
+
+
+def _head_favouring(label: int) -> dict:
+    """A review head whose answer is always `label`, with probability ~0.88."""
+    intercept = [0.0, 0.0, 0.0]
+    intercept[label] = 3.0
+    return {"coef": [[0.0] * len(REVIEW_FEATURES)] * 3, "intercept": intercept}
+
+
+def test_the_review_head_labels_reviews_and_only_weak_lone_sentences():
+    config = SentimentConfig(neutral_band=0.3, sentence_band=0.2, review_head=_head_favouring(NEU))
+    model = _FakeSentences(config)
+
+    review, clear, weak, blank = model.score(["Score 0.9. Score 0.8.", "Score 0.9.", "Score -0.1.", ""])
+
+    assert (review.label, review.probability) == ("neutral", pytest.approx(0.91, abs=0.01)) and review.score > 0.8
+    assert clear.label == "positive"  # beyond the sentence band a lone sentence keeps its sign
+    assert weak.label == "neutral"
+    assert (blank.label, blank.score) == ("neutral", 0.0)
+    assert _FakeSentences(SentimentConfig(sentence_band=0.2, review_head=_head_favouring(NEG))).score(
+        ["Score 0.9. Score 0.8."]
+    )[0].label == "negative"  # fmt: skip
