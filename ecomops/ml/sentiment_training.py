@@ -17,9 +17,11 @@ most of it from the generated sentences.
 Neutral sentences are trained towards 50/50 (a soft target), so the score of a text
 that is neither positive nor negative lands near 0; the width of the neutral band
 around 0 is fitted to maximise three-class macro-F1 on pseudo-reviews built from
-sentences held out of training. A one-sentence text has a fixed narrow band
-(`TrainingSettings.sentence_band`): it cannot be mixed, and a wide band there labels
-clearly polar sentences from unfamiliar sites neutral.
+sentences held out of training (the fallback of weights without a review head).
+
+Last, the review head (`fit_review_head`) is fitted on the written star-rated
+reviews with the trained network's sentence scores: it gives the label of a review,
+and of a lone sentence within `TrainingSettings.sentence_band` of 0.
 """
 
 from __future__ import annotations
