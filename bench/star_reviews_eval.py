@@ -30,7 +30,7 @@ from sentiment_eval import NEG, NEU, POS, embedding_lr, vader  # noqa: E402
 from sklearn.metrics import confusion_matrix, f1_score  # noqa: E402
 
 from ecomops.ml.sentiment import SentimentModel, to_sentiment  # noqa: E402
-from ecomops.ml.sentiment_data import read_labelled_sentences  # noqa: E402
+from ecomops.ml.sentiment_data import read_labelled_sentences, stars_to_label  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 SENTENCES = Path(__file__).resolve().parents[2] / "shared" / "data" / "review_sentences.csv"
@@ -40,8 +40,7 @@ INDEX = {"negative": NEG, "neutral": NEU, "positive": POS}
 def read_reviews(split: str) -> tuple[list[str], np.ndarray]:
     with open(DATA / f"star_reviews_{split}.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    stars = np.asarray([int(r["rating"]) for r in rows])
-    return [r["text"] for r in rows], np.where(stars <= 2, NEG, np.where(stars == 3, NEU, POS))
+    return [r["text"] for r in rows], np.asarray([stars_to_label(int(r["rating"])) for r in rows])
 
 
 def report(name: str, truth: np.ndarray, predicted: np.ndarray) -> None:

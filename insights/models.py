@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from ecomops.ml.sentiment import LABELS
+from ecomops.ml.sentiment_data import stars_to_label
 from ecomops.tenancy.models import StoreOwned
 
 
@@ -19,11 +21,7 @@ class SentimentLabel(models.TextChoices):
 
 def label_for_rating(rating: int | None) -> str:
     """Star ratings as labels: 1-2 negative, 3 neutral, 4-5 positive."""
-    if rating is None:
-        return ""
-    if rating <= 2:
-        return SentimentLabel.NEGATIVE
-    return SentimentLabel.NEUTRAL if rating == 3 else SentimentLabel.POSITIVE
+    return "" if rating is None else SentimentLabel(LABELS[stars_to_label(rating)])
 
 
 class Review(StoreOwned):

@@ -29,7 +29,7 @@ import importlib.util
 import random
 from pathlib import Path
 
-from ecomops.ml.sentiment import WEIGHTS_DIR
+from ecomops.ml.sentiment import LABELS, WEIGHTS_DIR
 
 NEG, NEU, POS = 0, 1, 2  # LABELS index
 # Review mix of real star-rated shops: mostly 4-5 stars (Amazon product reviews
@@ -55,10 +55,9 @@ def neutral_sentences() -> list[str]:
 
 
 def written_sentences() -> tuple[list[str], list[int]]:
-    index = {"negative": NEG, "neutral": NEU, "positive": POS}
     with open(WEIGHTS_DIR / "written_sentences.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    return [row["sentence"] for row in rows], [index[row["label"]] for row in rows]
+    return [row["sentence"] for row in rows], [LABELS.index(row["label"]) for row in rows]
 
 
 def written_reviews() -> tuple[list[str], list[int]]:
@@ -69,6 +68,7 @@ def written_reviews() -> tuple[list[str], list[int]]:
 
 
 def stars_to_label(stars: int) -> int:
+    """Star ratings as LABELS indexes: 1-2 negative, 3 neutral, 4-5 positive."""
     return NEG if stars <= 2 else NEU if stars == 3 else POS
 
 

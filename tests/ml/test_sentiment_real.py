@@ -50,10 +50,12 @@ def test_star_rated_reviews_beat_the_lexicon_baseline(model):
 
     from sklearn.metrics import f1_score
 
+    from ecomops.ml.sentiment_data import stars_to_label
+
     bench = Path(__file__).resolve().parents[2] / "bench" / "data" / "star_reviews_dev.csv"
     with open(bench, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    truth = [LABELS[0 if int(r["rating"]) <= 2 else 1 if r["rating"] == "3" else 2] for r in rows]
+    truth = [LABELS[stars_to_label(int(r["rating"]))] for r in rows]
 
     macro = f1_score(truth, model.labels([r["text"] for r in rows]), average="macro", labels=list(LABELS))
 
