@@ -25,7 +25,11 @@ class BatchReport:
     def skip(self, line: int, reason: str) -> None:
         """A bad row is reported with its line number and skipped, never fatal."""
         self.rows_skipped += 1
-        print(f"line {line}: skipped: {reason}", file=self.stderr or sys.stderr)
+        self.note(line, f"skipped: {reason}")
+
+    def note(self, line: int, message: str) -> None:
+        """Something about a row that is still written, with its line number."""
+        print(f"line {line}: {message}", file=self.stderr or sys.stderr)
 
     def summary(self) -> str:
         seconds = time.monotonic() - self.started

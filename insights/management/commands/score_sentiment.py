@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 continue
             if not (row.get(column) or "").strip():
                 # Kept, unlabelled: a rating without words is still the merchant's row.
-                self.stderr.write(f"line {line}: empty {column!r}: written without a label")
+                report.note(line, f"empty {column!r}: written without a label")
             good.append(row)
         model = registry.sentiment_at(options["model"])
         extra = [c for c in OUTPUT_COLUMNS if c not in columns]
