@@ -205,8 +205,8 @@ class SentimentModel:
         return [s.label for s in self.score(texts)]
 
     def scores(self, texts: list[str]) -> np.ndarray:
-        """Signed score per text (-1..1), as `score` gives it."""
-        return np.asarray([s.score for s in self.score(texts)], dtype=np.float32)
+        """Signed score per text (-1..1), pooled over its sentences: `score`'s, without the labels."""
+        return self.pooled_scores(texts)[0]
 
     def pooled_scores(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(signed score per text pooled over its sentences, number of sentences per text)."""
