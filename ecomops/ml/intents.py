@@ -10,9 +10,11 @@ joined with the mean-pooled vector of a middle layer, which keeps more of the
 wording ("fee", "invoice", "status") than the last layer does. A logistic
 regression on these is fitted on the examples, the description and the name
 spelled as words ("track refund"). Before a text is encoded, a misspelt word
-one edit away from a word of the store's own intents is put right ("cancle" ->
-"cancel", "invoce" -> "invoice"): MiniLM's word pieces of a typo land far from
-the word, and the intent words are the ones that matter. Figures against a
+is put right: to the word of the store's own intents one edit away when there is
+exactly one ("cancle" -> "cancel", "invoce" -> "invoice"), else, when none is,
+to the most frequent English word one edit away (pyspellchecker's word list:
+"recieve" -> "receive"). MiniLM's word pieces of a typo
+land far from the word. Figures against a
 nearest-centroid over the sentence vectors: bench/triage_eval.py, README
 "Support". No Django here.
 """
@@ -196,6 +198,7 @@ class IntentClassifier:
         return _Respeller(
             {w.lower() for i in self.intents for t in i.training_texts() for w in _WORD.findall(t) if len(w) > 2},
             _known_words(getattr(self.embedder, "tokenizer", None)),
+            _english(),
         )
 
     def predict_encoded(self, encoded: Encoded) -> list[IntentPrediction]:
@@ -244,20 +247,41 @@ class IntentClassifier:
 class _Respeller(dict):
     """word (lower case) -> its respelling, or "" when it stays; filled as words come."""
 
-    def __init__(self, vocabulary: set[str], known: frozenset[str]):
+    def __init__(self, vocabulary: set[str], known: frozenset[str], english=None):
         super().__init__()
         self.vocabulary = sorted(vocabulary)
         self.known = known | vocabulary
+        self.english = english
 
     def __missing__(self, word: str) -> str:
         found = ""
         if len(word) >= MIN_RESPELL_LENGTH and word not in self.known:
             # a word one letter longer at the end is another form of it: "wheres" stays
             near = [v for v in self.vocabulary if _one_edit_apart(word, v) and v != word[:-1]]
-            found = near[0] if len(near) == 1 else ""
+            # two intent words as close ("wher": where / when) is a tie no word list settles
+            found = near[0] if len(near) == 1 else "" if near else self._english_respelling(word)
         if len(self) < 100_000:
             self[word] = found
         return found
+
+
+    def _english_respelling(self, word: str) -> str:
+        """An English word one edit away: a dropped letter put back or two swapped
+        letters first, then one mistyped letter, then an extra letter removed, the
+        most frequent within each ("shiping" -> "shipping", not "shining"; "adress"
+        -> "address", not "dress"); "" for a word the list knows and for one with no
+        such neighbour ("klarna", "gdpr")."""
+        if self.english is None or word in self.english:
+            return ""
+        candidates = sorted(self.english.known(self.english.edit_distance_1(word)))
+        return max(candidates, key=lambda c: (-_typo_rank(word, c), self.english.word_usage_frequency(c)), default="")
+
+
+def _typo_rank(typed: str, word: str) -> int:
+    """How likely a typo of `word` is `typed` (one edit apart): 0 most likely."""
+    if len(word) > len(typed) or sorted(word) == sorted(typed):
+        return 0  # a letter dropped, or two letters swapped
+    return 1 if len(word) == len(typed) else 2
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
@@ -280,6 +304,14 @@ def _known_words(tokenizer) -> frozenset[str]:
     if tokenizer is None or not hasattr(tokenizer, "get_vocab"):
         return frozenset()
     return frozenset(w for w in tokenizer.get_vocab() if w.isalpha() and w.islower())
+
+
+@functools.lru_cache(maxsize=1)
+def _english():
+    """pyspellchecker's English word frequencies (loaded once, ~0.3 s)."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1)
 
 
 def _single_threaded_blas():

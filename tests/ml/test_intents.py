@@ -103,7 +103,7 @@ def test_typos_of_intent_words_are_put_right_before_encoding(classifier):
 
 def test_respelling_keeps_short_words_far_words_and_plurals(classifier):
     assert classifier.respell("my ordr") == "my order"  # four letters and one edit away
-    assert classifier.respell("stat wheres the xyzzy") == "stat wheres the xyzzy"
+    assert classifier.respell("klarna wheres the xyzzy") == "klarna wheres the xyzzy"
 
 
 def test_misspelt_intent_word_is_still_classified(classifier):
@@ -119,3 +119,18 @@ def test_fingerprint_changes_with_examples_only_when_content_changes():
 
 def test_template_placeholders_become_words():
     assert normalise_text("cancel order {{Order Number}} now") == "cancel order Order Number now"
+
+
+def test_misspelt_word_outside_the_intents_is_put_right_from_the_english_word_list(classifier):
+    # "recieve", "shiping" and "adress" are one edit away from no intent word
+    assert classifier.respell("I never got to recieve the shiping adress") == (
+        "I never got to receive the shipping address"
+    )
+
+
+def test_word_two_intent_words_are_as_close_to_stays_as_written():
+    # given: "cart" and "card" are both one edit from "carx"
+    intents = [Intent("a", "", ("empty my cart",)), Intent("b", "", ("my card was declined",))]
+    classifier = IntentClassifier.fit(intents, embedder=FakeEmbedder())
+    # then
+    assert classifier.respell("carx") == "carx"
