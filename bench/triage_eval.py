@@ -14,6 +14,13 @@ Data (bench/data, written for this benchmark, never used to fit anything):
   whose 27 intent names the lists use ("I need help canceling order
   {{Order Number}}", "how can i change to the {{Account Type}} account?"),
   written for this benchmark; same rule (dev to choose, test to report);
+- support_intents_c.csv: a third list, the same 27 intents with descriptions and
+  examples written by another hand, as a store might write them from scratch;
+- support_messages_bitext_dev.csv (405) / support_messages_bitext_test.csv (405):
+  15 messages per intent in the style of the Bitext customer-support dataset
+  (short and long, casual and polite, placeholders, some typos), each set written
+  independently of the other and of the intent lists; same rule (dev to choose,
+  test to report);
 - support_messages_other.csv: 20 off-topic messages (product questions, "hello").
 
 With --typos every split is read a second time ("<split>+typos") with one typo
@@ -78,12 +85,14 @@ def accuracy(predicted: list[str], expected: list[str]) -> float:
     return float(np.mean([p == e for p, e in zip(predicted, expected)]))
 
 
-SPLITS = ("dev", "test", "templated_dev", "templated_test")
+SPLITS = ("dev", "test", "templated_dev", "templated_test", "bitext_dev", "bitext_test")
+LISTS = {"A": "support_intents.csv", "B": "support_intents_b.csv", "C": "support_intents_c.csv"}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--splits", nargs="+", choices=SPLITS, default=list(SPLITS))
+    parser.add_argument("--lists", nargs="+", choices=sorted(LISTS), default=sorted(LISTS))
     parser.add_argument("--typos", action="store_true", help="also read every split with one typo per message")
     args = parser.parse_args()
     embedder = Embedder.load()
@@ -97,8 +106,8 @@ def main() -> None:
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
     kept, rejected = [], []
     confidences, off_confidences = [], []
-    for label, path in (("A", "support_intents.csv"), ("B", "support_intents_b.csv")):
-        intents = intents_from_rows(read_csv(path))
+    for label in args.lists:
+        intents = intents_from_rows(read_csv(LISTS[label]))
         started = time.perf_counter()
         classifier = IntentClassifier.fit(intents, embedder=embedder)
         fit_s = time.perf_counter() - started
