@@ -6,12 +6,13 @@ its 6 transformer layers fine-tuned (the word embeddings stay as shipped) and a
 `ecomops/ml/weights/sentiment/` (see `sentiment_training.py` for how they are made).
 
 A review is scored sentence by sentence. A small review-level classifier (the
-"review head", `REVIEW_FEATURES` -> negative / neutral / positive, a multinomial
-logistic regression fitted on star-rated reviews) then reads the sentence scores:
-how strong the best and the worst sentence are, the first and the last, the share
-of clearly positive and negative sentences. A four-star review that names one
-drawback stays positive, a lukewarm or complaint-led three-star one is neutral,
-which a mean of the sentence scores cannot tell apart. A lone sentence is the
+"review head", a multinomial logistic regression fitted on star-rated reviews)
+then reads the sentence scores (`REVIEW_FEATURES`: how strong the best and the
+worst sentence are, the first and the last, the share of clearly positive and
+negative sentences) and the mean of the sentences' pooled vectors, which carries
+the wording of a lukewarm review ("it's okay", "does the job"). A four-star review
+that names one drawback stays positive, a lukewarm or complaint-led three-star one
+is neutral, which a mean of the sentence scores cannot tell apart. A lone sentence is the
 head's only within `sentence_band` of 0; beyond it, it keeps its sign's label.
 
 Weights saved without a head fall back to neutral bands on the pooled (strength-
@@ -65,10 +66,11 @@ class SentimentConfig:
     # sentences of an unfamiliar site score weaker, and the head, fitted on reviews where a weakly negative
     # one-liner is mostly a three-star "meh", would call them neutral (bench/star_reviews_eval.py, README).
     sentence_band: float | None = None
-    version: str = "sentiment-minilm-3"
+    version: str = "sentiment-minilm-4"
     trained_on: dict = field(default_factory=dict)
-    # {"coef": 3 x len(REVIEW_FEATURES), "intercept": 3} in LABELS order (sentiment_training.fit_review_head);
-    # None: the bands above decide.
+    # {"coef": 3 x inputs, "intercept": 3, "vector_weight": w} in LABELS order, inputs = REVIEW_FEATURES and,
+    # when w > 0, w x the mean sentence vector (`head_inputs`; sentiment_training.fit_review_head). A head saved
+    # without "vector_weight" reads REVIEW_FEATURES only. None: the bands above decide.
     review_head: dict | None = None
 
     @classmethod
@@ -101,10 +103,13 @@ def _build_network(encoder, trainable_layers: int):
             self.trainable_layers = trainable_layers
 
         def forward(self, input_ids, attention_mask, **_):
+            return self.head(self.dropout(self.pooled(input_ids, attention_mask)))
+
+        def pooled(self, input_ids, attention_mask, **_):
+            """The mean-pooled last layer: what the head reads, and the review head's sentence vector."""
             hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return self.head(self.dropout(pooled))
+            return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
 
         def top_layer_state(self) -> dict:
             """The weights that differ from the base model: top layers + head."""
@@ -178,13 +183,15 @@ class SentimentModel:
     # -- inference ---------------------------------------------------------
 
     def score(self, texts: list[str]) -> list[Sentiment]:
-        sentence, owner = self.scored_sentences(texts)
+        head = self.config.review_head
+        vectors = None
+        if head is not None and head.get("vector_weight"):
+            sentence, owner, vectors = self.scored_sentences(texts, with_vectors=True)
+        else:
+            sentence, owner = self.scored_sentences(texts)
         pooled = pool_sentences(sentence, owner, len(texts))
         counts = np.bincount(owner, minlength=len(texts))
-        head = self.config.review_head
-        probabilities = (
-            None if head is None else review_probabilities(head, review_features(sentence, owner, len(texts)))
-        )
+        probabilities = None if head is None else review_probabilities(head, sentence, owner, len(texts), vectors)
         results = []
         for i, text in enumerate(texts):
             score, band = float(pooled[i]), self.band(int(counts[i]))
@@ -216,27 +223,37 @@ class SentimentModel:
         counts = np.bincount(owner, minlength=len(texts))
         return np.where(blank, 0.0, scores).astype(np.float32), counts  # nothing said is neutral
 
-    def scored_sentences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(score of every sentence of `texts`, index of the text it belongs to), texts in order."""
+    def scored_sentences(self, texts: list[str], *, with_vectors: bool = False) -> tuple[np.ndarray, ...]:
+        """(score of every sentence of `texts`, index of the text it belongs to), texts in order; with
+        `with_vectors`, also each sentence's pooled vector, third (one pass of the network for both)."""
         sentences, owner = [], []
         for i, text in enumerate(texts):
             for sentence in split_sentences(text):
                 sentences.append(sentence)
                 owner.append(i)
-        return self.sentence_scores(sentences), np.asarray(owner, dtype=np.int64)
+        owner = np.asarray(owner, dtype=np.int64)
+        if with_vectors:
+            scores, vectors = self.sentence_outputs(sentences)
+            return scores, owner, vectors
+        return self.sentence_scores(sentences), owner
 
     def sentence_scores(self, sentences: list[str]) -> np.ndarray:
         """P(positive) - P(negative) of each sentence, batched by length."""
-        out = np.zeros(len(sentences), dtype=np.float32)
+        return self.sentence_outputs(sentences)[0]
+
+    def sentence_outputs(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(P(positive) - P(negative), L2-normalised pooled vector) of each sentence, batched by length."""
+        scores = np.zeros(len(sentences), dtype=np.float32)
+        vectors = np.zeros((len(sentences), self.network.head.in_features), dtype=np.float32)
         order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
         size = runtime.batch_size("classifier")
         for start in range(0, len(order), size):
             rows = order[start : start + size]
-            logits = self._logits_batch([sentences[i] or " " for i in rows])
-            out[rows] = np.tanh((logits[:, 1] - logits[:, 0]) / 2)  # = P(pos) - P(neg) of the 2-way softmax
-        return out
+            logits, vectors[rows] = self._outputs_batch([sentences[i] or " " for i in rows])
+            scores[rows] = np.tanh((logits[:, 1] - logits[:, 0]) / 2)  # = P(pos) - P(neg) of the 2-way softmax
+        return scores, vectors
 
-    def _logits_batch(self, texts: list[str]) -> np.ndarray:
+    def _outputs_batch(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         import torch
 
         batch = self.tokenizer(
@@ -244,8 +261,10 @@ class SentimentModel:
         )
         device = next(self.network.parameters()).device
         with torch.inference_mode():
-            logits = self.network(**{k: v.to(device) for k, v in batch.items()})
-        return logits.float().cpu().numpy()
+            pooled = self.network.pooled(**{k: v.to(device) for k, v in batch.items()})
+            logits = self.network.head(pooled)
+            vectors = torch.nn.functional.normalize(pooled.float(), dim=-1)
+        return logits.float().cpu().numpy(), vectors.cpu().numpy()
 
 
 def to_sentiment(score: float, band: float) -> Sentiment:
@@ -290,8 +309,26 @@ def review_features(scores: np.ndarray, owner: np.ndarray, n_texts: int) -> np.n
     ]).astype(np.float64)  # fmt: skip
 
 
-def review_probabilities(head: dict, features: np.ndarray) -> np.ndarray:
-    """Softmax of the head's linear scores: (n, 3) in LABELS order."""
+def head_inputs(
+    head: dict, scores: np.ndarray, owner: np.ndarray, n_texts: int, vectors: np.ndarray | None = None
+) -> np.ndarray:
+    """What the review head reads per text: REVIEW_FEATURES, then, for a head with a `vector_weight`, the
+    mean of the text's sentence vectors times that weight (the wording: "it's okay", "does the job")."""
+    features = review_features(scores, owner, n_texts)
+    weight = head.get("vector_weight") or 0.0
+    if not weight:
+        return features
+    means = np.zeros((n_texts, vectors.shape[1]), dtype=np.float64)
+    np.add.at(means, owner, vectors)
+    means /= np.maximum(np.bincount(owner, minlength=n_texts), 1)[:, None]
+    return np.hstack([features, weight * means])
+
+
+def review_probabilities(
+    head: dict, scores: np.ndarray, owner: np.ndarray, n_texts: int, vectors: np.ndarray | None = None
+) -> np.ndarray:
+    """Softmax of the head's linear scores over `head_inputs`: (n, 3) in LABELS order."""
+    features = head_inputs(head, scores, owner, n_texts, vectors)
     logits = features @ np.asarray(head["coef"], dtype=np.float64).T + np.asarray(head["intercept"], dtype=np.float64)
     logits -= logits.max(axis=1, keepdims=True)
     exp = np.exp(logits)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ecomops.ml.sentiment import REVIEW_FEATURES, SentimentConfig, SentimentModel, review_features
+from ecomops.ml.sentiment import REVIEW_FEATURES, SentimentConfig, SentimentModel, head_inputs, review_features
 from ecomops.ml.sentiment_data import NEG, NEU, POS, augmented_examples, written_sentences
 from ecomops.ml.sentiment_training import TrainingSettings, _parameter_groups, build_training_set, calibrate_band
 
@@ -115,6 +115,18 @@ def test_review_features_read_each_texts_sentences():
     assert (row["lowest"], row["highest"], row["first"], row["last"]) == pytest.approx((-0.8, 0.9, 0.9, -0.8))
     assert (row["share_positive"], row["share_negative"], row["one_sentence"]) == (0.5, 0.5, 0)
     assert dict(zip(REVIEW_FEATURES, features[1]))["one_sentence"] == 1
+
+
+def test_a_head_with_a_vector_weight_also_reads_the_weighted_mean_sentence_vector():
+    scores, owner = np.array([0.9, -0.8, 0.2]), np.array([0, 0, 1])
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]])
+
+    inputs = head_inputs({"vector_weight": 2.0}, scores, owner, 2, vectors)
+    older = head_inputs({}, scores, owner, 2)  # a head saved before vectors: the sentence scores only
+
+    assert inputs.shape == (2, len(REVIEW_FEATURES) + 2)
+    assert inputs[:, : len(REVIEW_FEATURES)] == pytest.approx(older)
+    assert inputs[:, len(REVIEW_FEATURES) :] == pytest.approx(np.array([[1.0, 1.0], [1.2, 1.6]]))
 
 
 def _head_favouring(label: int) -> dict:
