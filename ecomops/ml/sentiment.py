@@ -184,11 +184,7 @@ class SentimentModel:
 
     def score(self, texts: list[str]) -> list[Sentiment]:
         head = self.config.review_head
-        vectors = None
-        if head is not None and head.get("vector_weight"):
-            sentence, owner, vectors = self.scored_sentences(texts, with_vectors=True)
-        else:
-            sentence, owner = self.scored_sentences(texts)
+        sentence, owner, vectors = self.scored_sentences(texts, with_vectors=reads_vectors(head))
         pooled = pool_sentences(sentence, owner, len(texts))
         counts = np.bincount(owner, minlength=len(texts))
         probabilities = None if head is None else review_probabilities(head, sentence, owner, len(texts), vectors)
@@ -217,15 +213,17 @@ class SentimentModel:
 
     def pooled_scores(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(signed score per text pooled over its sentences, number of sentences per text)."""
-        sentence, owner = self.scored_sentences(texts)
+        sentence, owner, _ = self.scored_sentences(texts)
         scores = pool_sentences(sentence, owner, len(texts))
         blank = np.asarray([not (t or "").strip() for t in texts], dtype=bool)
         counts = np.bincount(owner, minlength=len(texts))
         return np.where(blank, 0.0, scores).astype(np.float32), counts  # nothing said is neutral
 
-    def scored_sentences(self, texts: list[str], *, with_vectors: bool = False) -> tuple[np.ndarray, ...]:
-        """(score of every sentence of `texts`, index of the text it belongs to), texts in order; with
-        `with_vectors`, also each sentence's pooled vector, third (one pass of the network for both)."""
+    def scored_sentences(
+        self, texts: list[str], *, with_vectors: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """(score of every sentence of `texts`, index of the text it belongs to, each sentence's pooled vector
+        when `with_vectors` else None), texts in order; one pass of the network gives scores and vectors."""
         sentences, owner = [], []
         for i, text in enumerate(texts):
             for sentence in split_sentences(text):
@@ -235,7 +233,7 @@ class SentimentModel:
         if with_vectors:
             scores, vectors = self.sentence_outputs(sentences)
             return scores, owner, vectors
-        return self.sentence_scores(sentences), owner
+        return self.sentence_scores(sentences), owner, None
 
     def sentence_scores(self, sentences: list[str]) -> np.ndarray:
         """P(positive) - P(negative) of each sentence, batched by length."""
@@ -309,19 +307,23 @@ def review_features(scores: np.ndarray, owner: np.ndarray, n_texts: int) -> np.n
     ]).astype(np.float64)  # fmt: skip
 
 
+def reads_vectors(head: dict | None) -> bool:
+    """Whether a review head also reads the mean sentence vector (heads saved before v4 do not)."""
+    return bool(head and head.get("vector_weight"))
+
+
 def head_inputs(
     head: dict, scores: np.ndarray, owner: np.ndarray, n_texts: int, vectors: np.ndarray | None = None
 ) -> np.ndarray:
     """What the review head reads per text: REVIEW_FEATURES, then, for a head with a `vector_weight`, the
     mean of the text's sentence vectors times that weight (the wording: "it's okay", "does the job")."""
     features = review_features(scores, owner, n_texts)
-    weight = head.get("vector_weight") or 0.0
-    if not weight:
+    if not reads_vectors(head):
         return features
     means = np.zeros((n_texts, vectors.shape[1]), dtype=np.float64)
     np.add.at(means, owner, vectors)
     means /= np.maximum(np.bincount(owner, minlength=n_texts), 1)[:, None]
-    return np.hstack([features, weight * means])
+    return np.hstack([features, head["vector_weight"] * means])
 
 
 def review_probabilities(
