@@ -4,6 +4,7 @@ rows loudly, a progress bar on stderr, and the one-line summary at the end."""
 from __future__ import annotations
 
 import csv
+import io
 import sys
 import time
 from collections.abc import Iterator
@@ -44,14 +45,29 @@ def read_rows(path: str, *, required: list[str]) -> tuple[list[str], list[tuple[
     source = Path(path)
     if not source.is_file():
         raise CommandError(f"{path}: no such file")
-    with source.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        columns = [c.strip() for c in reader.fieldnames or []]
-        if missing := [c for c in required if c not in columns]:
-            raise CommandError(f"{path}: missing column(s) {', '.join(missing)}; found {', '.join(columns) or 'none'}")
-        reader.fieldnames = columns
-        rows = [(reader.line_num, row) for row in reader]
+    text = _decoded(source)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(text.partition("\n")[0]))
+    columns = [c.strip() for c in reader.fieldnames or []]
+    if missing := [c for c in required if c not in columns]:
+        raise CommandError(f"{path}: missing column(s) {', '.join(missing)}; found {', '.join(columns) or 'none'}")
+    reader.fieldnames = columns
+    rows = [(reader.line_num, row) for row in reader]
     return columns, rows
+
+
+def _decoded(source: Path) -> str:
+    data = source.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Spreadsheets saved on Windows are often Windows-1252 ("café" as one byte); better read than refused.
+        sys.stderr.write(f"{source}: not UTF-8, read as Windows-1252\n")
+        return data.decode("cp1252", errors="replace")
+
+
+def _delimiter(header: str) -> str:
+    """Comma unless the header splits into more columns on ';' (European spreadsheets), tab or '|'."""
+    return max(",;\t|", key=lambda d: (header.count(d), d == ","))
 
 
 def progress(total: int, *, unit: str) -> tqdm:

@@ -39,6 +39,16 @@ def test_other_text_column(tmp_path):
     assert rows[0]["label"] == "negative" and rows[0]["stars"] == "1"
 
 
+def test_windows_1252_and_semicolon_spreadsheets_are_read(tmp_path, capsys):
+    source, target = tmp_path / "reviews.csv", tmp_path / "scored.csv"
+    source.write_bytes("id;text\r\n1;Caf\u00e9 cr\u00e8me was awful\r\n".encode("cp1252"))
+    call_command("score_sentiment", "--input", str(source), "--output", str(target), stdout=StringIO())
+    with target.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["id"], r["text"], r["label"]) for r in rows] == [("1", "Caf\u00e9 cr\u00e8me was awful", "negative")]
+    assert "not UTF-8, read as Windows-1252" in capsys.readouterr().err
+
+
 def test_missing_text_column_stops_with_a_message(tmp_path):
     with pytest.raises(CommandError, match="missing column"):
         _run(tmp_path, "body\nhello\n")
