@@ -7,7 +7,7 @@ TORCH_WHEEL ?= $(firstword $(wildcard /opt/wheels/torch-2.13.0*cp311*.whl))
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test test-fast bench lint migrate worker web chromium
+.PHONY: install demo test test-fast bench lint migrate worker web chromium sentiment-data
 
 install: $(VENV)/.installed
 
@@ -49,6 +49,11 @@ test-fast: install
 
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null)
+
+# Training data of the sentiment model beyond shared/data: the human-rated review snippets that ship in
+# vaderSentiment's source archive on PyPI (ecomops/ml/sentiment_data.py). Only retraining needs it.
+sentiment-data: install
+	@test -f var/data/vaderSentiment-3.3.2.tar.gz || $(PIP) download -q --no-deps --no-binary :all: vaderSentiment==3.3.2 -d var/data
 
 lint: install
 	$(VENV)/bin/ruff check .

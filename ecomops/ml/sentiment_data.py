@@ -12,6 +12,11 @@
 - `weights/sentiment/written_reviews.csv`: 600 hand-written star-rated product
   reviews (1-5, skewed positive as real ones are), the labels of the review head
   (1-2 stars negative, 3 neutral, 4-5 positive), never used to train the network;
+- human-rated review snippets (`rated_snippets`; Hutto and Gilbert, ICWSM 2014):
+  10,605 Rotten Tomatoes film-review sentences and 3,708 Amazon product-review
+  sentences, each with the mean valence of 20 raters, from the ground-truth sets in
+  vaderSentiment's PyPI source archive (`make sentiment-data` fetches it): real
+  sentences of two more sites than the UCI data's;
 - the VADER lexicon's strongly valenced words (ships with vaderSentiment), so the
   head knows sentiment words that the 2,000 sentences never use;
 - generated sentences (`augmented_examples`): "the <thing> was <word>" about things
@@ -26,10 +31,16 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import io
 import random
+import tarfile
 from pathlib import Path
 
 from ecomops.ml.sentiment import LABELS, WEIGHTS_DIR
+
+# vaderSentiment's source archive from PyPI (`make sentiment-data`); its additional_resources/ hold the ICWSM-2014
+# ground truth. The wheel that requirements.txt installs leaves it out.
+SNIPPETS_ARCHIVE = WEIGHTS_DIR.parents[3] / "var" / "data" / "vaderSentiment-3.3.2.tar.gz"
 
 NEG, NEU, POS = 0, 1, 2  # LABELS index
 # Review mix of real star-rated shops: mostly 4-5 stars (Amazon product reviews
@@ -70,6 +81,29 @@ def written_reviews() -> tuple[list[str], list[int]]:
 def stars_to_label(stars: int) -> int:
     """Star ratings as LABELS indexes: 1-2 negative, 3 neutral, 4-5 positive."""
     return NEG if stars <= 2 else NEU if stars == 3 else POS
+
+
+def rated_snippets(
+    sites: tuple[str, ...], min_valence: float, archive: Path = SNIPPETS_ARCHIVE
+) -> tuple[list[str], list[int]]:
+    """Review snippets of `sites` ("movie", "amazon") whose mean rating (-4..4) is at least `min_valence` from 0."""
+    if not archive.is_file():
+        raise FileNotFoundError(f"{archive} is missing: `make sentiment-data` fetches it from PyPI")
+    with tarfile.open(archive) as outer:
+        inner = next(m for m in outer.getmembers() if m.name.endswith("hutto_ICWSM_2014.tar.gz"))
+        with tarfile.open(fileobj=io.BytesIO(outer.extractfile(inner).read())) as data:
+            files = {
+                site: data.extractfile(f"hutto_ICWSM_2014/{site}ReviewSnippets_GroundTruth.txt").read()
+                for site in sites
+            }
+    texts, labels = [], []
+    for raw in files.values():
+        for line in raw.decode("utf-8", errors="replace").splitlines():
+            _, valence, text = line.split("\t", 2)
+            if abs(float(valence)) >= min_valence:
+                texts.append(" ".join(text.replace("''", '"').split()))
+                labels.append(POS if float(valence) > 0 else NEG)
+    return texts, labels
 
 
 def lexicon_examples(min_valence: float) -> tuple[list[str], list[int]]:

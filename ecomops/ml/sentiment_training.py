@@ -47,6 +47,7 @@ from ecomops.ml.sentiment_data import (
     lexicon_examples,
     make_pseudo_reviews,
     neutral_sentences,
+    rated_snippets,
     read_labelled_sentences,
     stratified_split,
     written_reviews,
@@ -75,6 +76,8 @@ class TrainingSettings:
     lexicon_min_valence: float = 2.0
     augment: bool = True  # templated, negated and contrast sentences (augmented_examples)
     written: bool = True  # hand-written product-review sentences (sentiment_data.written_sentences)
+    snippet_sites: tuple[str, ...] = ()  # human-rated review snippets of these sites (sentiment_data.rated_snippets)
+    snippet_min_valence: float = 0.75  # of the raters' mean, -4..4: weaker ones are mixed or unclear
     review_head: bool = True  # fit the review head on sentiment_data.written_reviews (else: bands only)
     best_epoch: bool = True  # keep the epoch with the best held-out accuracy (train_default only)
     # Neutral band of a one-sentence text (with the review head: how far from 0 the head may call it neutral).
@@ -216,6 +219,10 @@ def build_training_set(texts: list[str], labels: list[int], settings: TrainingSe
         all_labels += extra_labels
     if settings.written:
         extra, extra_labels = written_sentences()
+        all_texts += extra
+        all_labels += extra_labels
+    if settings.snippet_sites:
+        extra, extra_labels = rated_snippets(settings.snippet_sites, settings.snippet_min_valence)
         all_texts += extra
         all_labels += extra_labels
     return all_texts, all_labels

@@ -149,3 +149,46 @@ def test_the_review_head_labels_reviews_and_only_weak_lone_sentences():
     assert _FakeSentences(SentimentConfig(sentence_band=0.2, review_head=_head_favouring(NEG))).score(
         ["Score 0.9. Score 0.8."]
     )[0].label == "negative"  # fmt: skip
+
+
+def _snippet_archive(path, rows: dict[str, str]):
+    """A vaderSentiment source archive in miniature: the ground truth sits in a tarball inside it."""
+    import io
+    import tarfile
+
+    inner = io.BytesIO()
+    with tarfile.open(fileobj=inner, mode="w:gz") as data:
+        for site, text in rows.items():
+            body = text.encode()
+            info = tarfile.TarInfo(f"hutto_ICWSM_2014/{site}ReviewSnippets_GroundTruth.txt")
+            info.size = len(body)
+            data.addfile(info, io.BytesIO(body))
+    with tarfile.open(path, "w:gz") as outer:
+        info = tarfile.TarInfo("vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz")
+        info.size = len(inner.getvalue())
+        outer.addfile(info, io.BytesIO(inner.getvalue()))
+    return path
+
+
+def test_rated_snippets_keep_clear_ones_of_the_asked_sites_labelled_by_the_raters_sign(tmp_path):
+    from ecomops.ml.sentiment_data import rated_snippets
+
+    archive = _snippet_archive(
+        tmp_path / "vader.tar.gz",
+        {
+            "movie": "1\t2.5\tThe ''Rings'' sequel  soars.\r\n2\t-1.2\tA dull, tepid mess.\r\n"
+            "3\t0.3\tIt is a film.\r\n",
+            "amazon": "1_1\t-3.0\tit broke in a day.\r\n",
+        },
+    )
+
+    assert rated_snippets(("movie",), 0.75, archive) == (
+        ['The "Rings" sequel soars.', "A dull, tepid mess."],
+        [POS, NEG],
+    )
+    assert rated_snippets(("movie", "amazon"), 2.0, archive) == (
+        ['The "Rings" sequel soars.', "it broke in a day."],
+        [POS, NEG],
+    )
+    with pytest.raises(FileNotFoundError, match="make sentiment-data"):
+        rated_snippets(("movie",), 0.75, tmp_path / "missing.tar.gz")
