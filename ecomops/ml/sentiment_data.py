@@ -1,4 +1,4 @@
-"""Training data for the sentiment model, all local: reading, generating, splitting.
+"""Training data for the sentiment model: reading, generating, splitting (all local but the rated snippets).
 
 - the labelled review sentences (UCI "Sentiment Labelled Sentences", Kotzias et al.,
   KDD 2015): positive / negative;
@@ -92,12 +92,11 @@ def rated_snippets(
     with tarfile.open(archive) as outer:
         inner = next(m for m in outer.getmembers() if m.name.endswith("hutto_ICWSM_2014.tar.gz"))
         with tarfile.open(fileobj=io.BytesIO(outer.extractfile(inner).read())) as data:
-            files = {
-                site: data.extractfile(f"hutto_ICWSM_2014/{site}ReviewSnippets_GroundTruth.txt").read()
-                for site in sites
-            }
+            files = [
+                data.extractfile(f"hutto_ICWSM_2014/{site}ReviewSnippets_GroundTruth.txt").read() for site in sites
+            ]
     texts, labels = [], []
-    for raw in files.values():
+    for raw in files:
         for line in raw.decode("utf-8", errors="replace").splitlines():
             _, valence, text = line.split("\t", 2)
             if abs(float(valence)) >= min_valence:

@@ -213,16 +213,14 @@ def build_training_set(texts: list[str], labels: list[int], settings: TrainingSe
     words, word_labels = lexicon_examples(settings.lexicon_min_valence)
     all_texts = texts + neutrals * settings.neutral_repeat + words
     all_labels = labels + [NEU] * (len(neutrals) * settings.neutral_repeat) + word_labels
+    extras = []
     if settings.augment:
-        extra, extra_labels = augmented_examples(texts, labels, settings.seed)
-        all_texts += extra
-        all_labels += extra_labels
+        extras.append(augmented_examples(texts, labels, settings.seed))
     if settings.written:
-        extra, extra_labels = written_sentences()
-        all_texts += extra
-        all_labels += extra_labels
+        extras.append(written_sentences())
     if settings.snippet_sites:
-        extra, extra_labels = rated_snippets(settings.snippet_sites, settings.snippet_min_valence)
+        extras.append(rated_snippets(settings.snippet_sites, settings.snippet_min_valence))
+    for extra, extra_labels in extras:
         all_texts += extra
         all_labels += extra_labels
     return all_texts, all_labels
