@@ -60,10 +60,11 @@ def splits(texts: list[str], labels: list[int], sources: list[str]):
     yield "random 80/20", np.sort(perm[:cut]), np.sort(perm[cut:])
 
 
-def ours(name: str, texts: list[str], labels: list[int], retrain: bool):
-    folder = CACHE / name.replace(" ", "_").replace("->", "to").replace("/", "-")
+def ours(name: str, texts: list[str], labels: list[int], retrain: bool, snippets: tuple[str, ...] = ()):
+    folder = CACHE / "+".join([name.replace(" ", "_").replace("->", "to").replace("/", "-"), *snippets])
     if retrain or not (folder / "sentiment_config.json").exists():
-        model = training.train_default(texts=texts, labels=labels)
+        settings = training.TrainingSettings(snippet_sites=snippets)
+        model = training.train_default(texts=texts, labels=labels, settings=settings)
         model.save(folder)
     model = SentimentModel.load(str(folder))
     index = {"negative": NEG, "neutral": NEU, "positive": POS}
@@ -135,6 +136,9 @@ def main() -> None:
     parser.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared/data/review_sentences.csv"))
     parser.add_argument("--retrain", action="store_true")
     parser.add_argument("--split", default="", help="run only splits whose name contains this")
+    parser.add_argument(
+        "--snippets", nargs="*", default=[], help="also train ours on these rated-snippet sites (make sentiment-data)"
+    )
     args = parser.parse_args()
     import csv
 
@@ -154,7 +158,7 @@ def main() -> None:
         for model_name, (binary, three) in [
             ("VADER", vader()),
             ("embedding + LR", embedding_lr(tr_t, tr_y)),
-            ("ours (MiniLM ft)", ours(name, tr_t, tr_y, args.retrain)),
+            ("ours (MiniLM ft)", ours(name, tr_t, tr_y, args.retrain, tuple(args.snippets))),
         ]:
             r = evaluate(binary, three, te_t, te_y, reviews, targets)
             print(

@@ -366,11 +366,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sources", nargs="*", default=None, help="train on these sources only (default: all)")
     parser.add_argument("--epochs", type=int, default=TrainingSettings.epochs)
     parser.add_argument("--seed", type=int, default=TrainingSettings.seed)
+    parser.add_argument(
+        "--snippets", nargs="*", default=[], help="add rated snippets of: movie, amazon (make sentiment-data)"
+    )
+    parser.add_argument("--snippet-min-valence", type=float, default=TrainingSettings.snippet_min_valence)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     started = time.time()
     texts, labels = read_labelled_sentences(args.data, args.sources)
-    settings = TrainingSettings(epochs=args.epochs, seed=args.seed)
+    settings = TrainingSettings(
+        epochs=args.epochs,
+        seed=args.seed,
+        snippet_sites=tuple(args.snippets),
+        snippet_min_valence=args.snippet_min_valence,
+    )
     model = train_default(texts=texts, labels=labels, settings=settings, progress=True)
     model.config.trained_on = {
         "data": Path(args.data).name,
