@@ -1,6 +1,7 @@
 """Sentiment accuracy table: ours vs VADER vs embedding + logistic regression.
 
     HF_HUB_OFFLINE=1 .venv/bin/python bench/sentiment_eval.py [--data ../shared/data/review_sentences.csv]
+        [--snippets movie amazon --snippet-min-valence 1.5]   # the shipped (v5) recipe
 
 Splits (nothing is scored by a model trained on it):
 - amazon -> yelp and yelp -> amazon: train on one site, test on the other;
@@ -60,10 +61,13 @@ def splits(texts: list[str], labels: list[int], sources: list[str]):
     yield "random 80/20", np.sort(perm[:cut]), np.sort(perm[cut:])
 
 
-def ours(name: str, texts: list[str], labels: list[int], retrain: bool, snippets: tuple[str, ...] = ()):
+def ours(name: str, texts: list[str], labels: list[int], retrain: bool, snippets: tuple[str, ...] = (),
+         min_valence: float = training.TrainingSettings.snippet_min_valence):  # fmt: skip
     folder = CACHE / "+".join([name.replace(" ", "_").replace("->", "to").replace("/", "-"), *snippets])
+    if snippets:
+        folder = folder.with_name(f"{folder.name}@{min_valence:g}")
     if retrain or not (folder / "sentiment_config.json").exists():
-        settings = training.TrainingSettings(snippet_sites=snippets)
+        settings = training.TrainingSettings(snippet_sites=snippets, snippet_min_valence=min_valence)
         model = training.train_default(texts=texts, labels=labels, settings=settings)
         model.save(folder)
     model = SentimentModel.load(str(folder))
@@ -139,6 +143,7 @@ def main() -> None:
     parser.add_argument(
         "--snippets", nargs="*", default=[], help="also train ours on these rated-snippet sites (make sentiment-data)"
     )
+    parser.add_argument("--snippet-min-valence", type=float, default=training.TrainingSettings.snippet_min_valence)
     args = parser.parse_args()
     import csv
 
@@ -158,7 +163,7 @@ def main() -> None:
         for model_name, (binary, three) in [
             ("VADER", vader()),
             ("embedding + LR", embedding_lr(tr_t, tr_y)),
-            ("ours (MiniLM ft)", ours(name, tr_t, tr_y, args.retrain, tuple(args.snippets))),
+            ("ours (MiniLM ft)", ours(name, tr_t, tr_y, args.retrain, tuple(args.snippets), args.snippet_min_valence)),
         ]:
             r = evaluate(binary, three, te_t, te_y, reviews, targets)
             print(
