@@ -1,7 +1,7 @@
 """Sentiment accuracy table: ours vs VADER vs embedding + logistic regression.
 
     HF_HUB_OFFLINE=1 .venv/bin/python bench/sentiment_eval.py [--data ../shared/data/review_sentences.csv]
-        [--snippets movie amazon --snippet-min-valence 1.5]   # the shipped (v5) recipe
+        [--snippets movie amazon --snippet-min-valence 1.5]   # the v5 candidate of the README (not shipped)
 
 Splits (nothing is scored by a model trained on it):
 - amazon -> yelp and yelp -> amazon: train on one site, test on the other;
@@ -63,9 +63,8 @@ def splits(texts: list[str], labels: list[int], sources: list[str]):
 
 def ours(name: str, texts: list[str], labels: list[int], retrain: bool, snippets: tuple[str, ...] = (),
          min_valence: float = training.TrainingSettings.snippet_min_valence):  # fmt: skip
-    folder = CACHE / "+".join([name.replace(" ", "_").replace("->", "to").replace("/", "-"), *snippets])
-    if snippets:
-        folder = folder.with_name(f"{folder.name}@{min_valence:g}")
+    cached = "+".join([name.replace(" ", "_").replace("->", "to").replace("/", "-"), *snippets])
+    folder = CACHE / (f"{cached}@{min_valence:g}" if snippets else cached)
     if retrain or not (folder / "sentiment_config.json").exists():
         settings = training.TrainingSettings(snippet_sites=snippets, snippet_min_valence=min_valence)
         model = training.train_default(texts=texts, labels=labels, settings=settings)
