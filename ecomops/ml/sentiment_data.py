@@ -87,6 +87,13 @@ def rated_snippets(
     sites: tuple[str, ...], min_valence: float, archive: Path = SNIPPETS_ARCHIVE
 ) -> tuple[list[str], list[int]]:
     """Review snippets of `sites` ("movie", "amazon") whose mean rating (-4..4) is at least `min_valence` from 0."""
+    texts, valences = rated_snippet_valences(sites, archive)
+    kept = [(text, valence) for text, valence in zip(texts, valences) if abs(valence) >= min_valence]
+    return [text for text, _ in kept], [POS if valence > 0 else NEG for _, valence in kept]
+
+
+def rated_snippet_valences(sites: tuple[str, ...], archive: Path = SNIPPETS_ARCHIVE) -> tuple[list[str], list[float]]:
+    """Every review snippet of `sites` ("movie", "amazon") with its raters' mean valence (-4..4)."""
     if not archive.is_file():
         raise FileNotFoundError(f"{archive} is missing: `make sentiment-data` fetches it from PyPI")
     with tarfile.open(archive) as outer:
@@ -95,14 +102,13 @@ def rated_snippets(
             files = [
                 data.extractfile(f"hutto_ICWSM_2014/{site}ReviewSnippets_GroundTruth.txt").read() for site in sites
             ]
-    texts, labels = [], []
+    texts, valences = [], []
     for raw in files:
         for line in raw.decode("utf-8", errors="replace").splitlines():
             _, valence, text = line.split("\t", 2)
-            if abs(float(valence)) >= min_valence:
-                texts.append(" ".join(text.replace("''", '"').split()))
-                labels.append(POS if float(valence) > 0 else NEG)
-    return texts, labels
+            texts.append(" ".join(text.replace("''", '"').split()))
+            valences.append(float(valence))
+    return texts, valences
 
 
 def lexicon_examples(min_valence: float) -> tuple[list[str], list[int]]:

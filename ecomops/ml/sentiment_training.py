@@ -43,10 +43,12 @@ from ecomops.ml.sentiment_data import (
     NEG,
     NEU,
     POS,
+    SNIPPETS_ARCHIVE,
     augmented_examples,
     lexicon_examples,
     make_pseudo_reviews,
     neutral_sentences,
+    rated_snippet_valences,
     rated_snippets,
     read_labelled_sentences,
     stratified_split,
@@ -78,6 +80,9 @@ class TrainingSettings:
     written: bool = True  # hand-written product-review sentences (sentiment_data.written_sentences)
     snippet_sites: tuple[str, ...] = ()  # human-rated review snippets of these sites (sentiment_data.rated_snippets)
     snippet_min_valence: float = 0.75  # of the raters' mean, -4..4: weaker ones are mixed or unclear
+    # None: a snippet is trained towards its sign; else towards P(positive) = sigmoid(softness * mean valence), so a
+    # critic's lukewarm pan ("a very average film", -0.7) teaches "a bit negative", not "negative".
+    snippet_softness: float | None = None
     review_head: bool = True  # fit the review head on sentiment_data.written_reviews (else: bands only)
     best_epoch: bool = True  # keep the epoch with the best held-out accuracy (train_default only)
     # Neutral band of a one-sentence text (with the review head: how far from 0 the head may call it neutral).
@@ -94,13 +99,14 @@ class TrainingSettings:
 def train_network(
     model: SentimentModel,
     texts: list[str],
-    labels: list[int],
+    targets: list[float],
     settings: TrainingSettings,
     *,
     progress: bool = False,
     validation=None,
 ) -> SentimentModel:
-    """Fine-tune the trainable layers and head in place (CPU: ~40-60 s per 1,000 sentences per epoch).
+    """Fine-tune the trainable layers and head in place towards `targets`, each text's P(positive)
+    (CPU: ~40-60 s per 1,000 sentences per epoch).
 
     `validation(model) -> score`, when given, runs after each epoch; the best
     epoch's weights are kept.
@@ -131,7 +137,7 @@ def train_network(
                 max_length=model.config.max_length,
                 return_tensors="pt",
             ).to(device)
-            target = torch.tensor([TARGET[labels[i]] for i in rows], device=device)
+            target = torch.tensor([targets[i] for i in rows], device=device)
             logits = network(**batch)
             loss = torch.nn.functional.binary_cross_entropy_with_logits(logits[:, 1] - logits[:, 0], target)
             loss.backward()
@@ -208,7 +214,10 @@ def calibrate_band(model: SentimentModel, reviews: list[str], targets: list[int]
     return best
 
 
-def build_training_set(texts: list[str], labels: list[int], settings: TrainingSettings) -> tuple[list[str], list[int]]:
+def build_training_set(
+    texts: list[str], labels: list[int], settings: TrainingSettings
+) -> tuple[list[str], list[float]]:
+    """Every training text with the P(positive) it is trained towards."""
     neutrals = neutral_sentences()
     words, word_labels = lexicon_examples(settings.lexicon_min_valence)
     all_texts = texts + neutrals * settings.neutral_repeat + words
@@ -218,12 +227,25 @@ def build_training_set(texts: list[str], labels: list[int], settings: TrainingSe
         extras.append(augmented_examples(texts, labels, settings.seed))
     if settings.written:
         extras.append(written_sentences())
-    if settings.snippet_sites:
-        extras.append(rated_snippets(settings.snippet_sites, settings.snippet_min_valence))
     for extra, extra_labels in extras:
         all_texts += extra
         all_labels += extra_labels
-    return all_texts, all_labels
+    targets = [TARGET[label] for label in all_labels]
+    if settings.snippet_sites:
+        snippets, snippet_targets = snippet_examples(settings)
+        all_texts += snippets
+        targets += snippet_targets
+    return all_texts, targets
+
+
+def snippet_examples(settings: TrainingSettings, archive: Path = SNIPPETS_ARCHIVE) -> tuple[list[str], list[float]]:
+    """The rated snippets at least `snippet_min_valence` from 0, with their P(positive) targets."""
+    if settings.snippet_softness is None:
+        texts, labels = rated_snippets(settings.snippet_sites, settings.snippet_min_valence, archive)
+        return texts, [TARGET[label] for label in labels]
+    texts, valences = rated_snippet_valences(settings.snippet_sites, archive)
+    kept = [(text, valence) for text, valence in zip(texts, valences) if abs(valence) >= settings.snippet_min_valence]
+    return [text for text, _ in kept], [float(1 / (1 + np.exp(-settings.snippet_softness * v))) for _, v in kept]
 
 
 def train_default(
@@ -242,7 +264,7 @@ def train_default(
     rng.shuffle(order)
     cut = int(len(order) * calibration_fraction)
     held, kept = order[:cut], order[cut:]
-    train_texts, train_labels = build_training_set([texts[i] for i in kept], [labels[i] for i in kept], settings)
+    train_texts, train_targets = build_training_set([texts[i] for i in kept], [labels[i] for i in kept], settings)
     import torch
 
     torch.manual_seed(settings.seed)  # the new head's initial weights too: a rerun gives the same model
@@ -256,7 +278,7 @@ def train_default(
         def validation(candidate: SentimentModel) -> float:
             return float(((candidate.sentence_scores(held_texts) >= 0) == held_pos).mean())
 
-    train_network(model, train_texts, train_labels, settings, progress=progress, validation=validation)
+    train_network(model, train_texts, train_targets, settings, progress=progress, validation=validation)
     reviews, targets = make_pseudo_reviews([texts[i] for i in held], [labels[i] for i in held], 600, settings.seed)
     model.config.neutral_band = calibrate_band(model, reviews, targets)
     if settings.review_head:
@@ -330,7 +352,7 @@ def fine_tune(
         train_texts += [texts[i]] * repeat
         train_targets += [targets[i]] * repeat
     settings = settings or TrainingSettings(epochs=store_epochs(len(train_texts)), learning_rate=1e-4, seed=seed)
-    train_network(candidate, train_texts, train_targets, settings)
+    train_network(candidate, train_texts, [TARGET[y] for y in train_targets], settings)
     if candidate.config.review_head is not None:
         candidate.config.review_head = fit_review_head(candidate, *written_reviews())  # it reads the moved vectors
     candidate.config.version = f"{base.config.version}+store{len(train_idx)}"
@@ -370,6 +392,9 @@ def main(argv: list[str] | None = None) -> None:
         "--snippets", nargs="*", default=[], help="add rated snippets of: movie, amazon (make sentiment-data)"
     )
     parser.add_argument("--snippet-min-valence", type=float, default=TrainingSettings.snippet_min_valence)
+    parser.add_argument(
+        "--snippet-softness", type=float, default=None, help="train snippets towards sigmoid(this x their valence)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     started = time.time()
@@ -379,6 +404,7 @@ def main(argv: list[str] | None = None) -> None:
         seed=args.seed,
         snippet_sites=tuple(args.snippets),
         snippet_min_valence=args.snippet_min_valence,
+        snippet_softness=args.snippet_softness,
     )
     model = train_default(texts=texts, labels=labels, settings=settings, progress=True)
     model.config.trained_on = {

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from ecomops.ml.sentiment import REVIEW_FEATURES, SentimentConfig, SentimentModel, head_inputs, review_features
 from ecomops.ml.sentiment_data import NEG, NEU, POS, augmented_examples, written_sentences
-from ecomops.ml.sentiment_training import TrainingSettings, _parameter_groups, build_training_set, calibrate_band
+from ecomops.ml.sentiment_training import (
+    TARGET,
+    TrainingSettings,
+    _parameter_groups,
+    build_training_set,
+    calibrate_band,
+    snippet_examples,
+)
 
 
 def test_augmented_examples_are_labelled_by_their_verdict():
@@ -39,7 +48,7 @@ def test_training_set_holds_the_written_review_sentences_with_their_labels_unles
     )
 
     by_text = dict(zip(texts, labels))
-    assert all(by_text[text] == label for text, label in zip(written, written_labels))
+    assert all(by_text[text] == TARGET[label] for text, label in zip(written, written_labels))
     assert len(texts) - len(without) == len(written)
     assert all(by_text[text] == label for text, label in zip(without, without_labels) if text in set(written))
 
@@ -192,3 +201,18 @@ def test_rated_snippets_keep_clear_ones_of_the_asked_sites_labelled_by_the_rater
     )
     with pytest.raises(FileNotFoundError, match="make sentiment-data"):
         rated_snippets(("movie",), 0.75, tmp_path / "missing.tar.gz")
+
+
+def test_soft_snippets_are_trained_towards_their_raters_mean_and_hard_ones_towards_its_sign(tmp_path):
+    archive = _snippet_archive(
+        tmp_path / "vader.tar.gz",
+        {"movie": "1\t3.0\tA triumph.\r\n2\t-0.8\tA very average film.\r\n3\t0.2\tIt is a film.\r\n"},
+    )
+    soft = TrainingSettings(snippet_sites=("movie",), snippet_min_valence=0.5, snippet_softness=1.0)
+
+    texts, targets = snippet_examples(soft, archive)
+    hard_texts, hard_targets = snippet_examples(dataclasses.replace(soft, snippet_softness=None), archive)
+
+    assert texts == hard_texts == ["A triumph.", "A very average film."]
+    assert targets == pytest.approx([0.953, 0.310], abs=1e-3)
+    assert hard_targets == [1.0, 0.0]
