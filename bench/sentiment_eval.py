@@ -1,13 +1,16 @@
 """Sentiment accuracy table: ours vs VADER vs embedding + logistic regression.
 
     HF_HUB_OFFLINE=1 .venv/bin/python bench/sentiment_eval.py [--data ../shared/data/review_sentences.csv]
-        [--snippets movie amazon --snippet-min-valence 1.5]   # the v5 candidate of the README (not shipped)
+        [recipe options of `python -m ecomops.ml.sentiment_training`, e.g. --snippets movie]
+
+The shipped recipe trains on rated Amazon snippets too (`make sentiment-data`): for yelp -> amazon pass
+`--snippets movie`, or the test site is in training.
 
 Splits (nothing is scored by a model trained on it):
 - amazon -> yelp and yelp -> amazon: train on one site, test on the other;
 - random: a fixed 80/20 split of both sites (seed 0).
 Ours is retrained on each split's training part exactly as the shipped model is
-(`sentiment_training.train_default`, ~5-10 min each on 2 cores); models are cached in
+(`sentiment_training.train_default`, ~25-30 min each on 2 cores); models are cached in
 var/bench/sentiment/ (delete to retrain).
 
 Columns:
@@ -61,12 +64,11 @@ def splits(texts: list[str], labels: list[int], sources: list[str]):
     yield "random 80/20", np.sort(perm[:cut]), np.sort(perm[cut:])
 
 
-def ours(name: str, texts: list[str], labels: list[int], retrain: bool, snippets: tuple[str, ...] = (),
-         min_valence: float = training.TrainingSettings.snippet_min_valence):  # fmt: skip
-    cached = "+".join([name.replace(" ", "_").replace("->", "to").replace("/", "-"), *snippets])
-    folder = CACHE / (f"{cached}@{min_valence:g}" if snippets else cached)
+def ours(name: str, texts: list[str], labels: list[int], retrain: bool, settings: training.TrainingSettings):
+    tag = training.recipe_tag(settings)
+    split = name.replace(" ", "_").replace("->", "to").replace("/", "-")
+    folder = CACHE / (f"{split}@{tag}" if tag else split)
     if retrain or not (folder / "sentiment_config.json").exists():
-        settings = training.TrainingSettings(snippet_sites=snippets, snippet_min_valence=min_valence)
         model = training.train_default(texts=texts, labels=labels, settings=settings)
         model.save(folder)
     model = SentimentModel.load(str(folder))
@@ -139,10 +141,7 @@ def main() -> None:
     parser.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared/data/review_sentences.csv"))
     parser.add_argument("--retrain", action="store_true")
     parser.add_argument("--split", default="", help="run only splits whose name contains this")
-    parser.add_argument(
-        "--snippets", nargs="*", default=[], help="also train ours on these rated-snippet sites (make sentiment-data)"
-    )
-    parser.add_argument("--snippet-min-valence", type=float, default=training.TrainingSettings.snippet_min_valence)
+    training.add_recipe_arguments(parser)
     args = parser.parse_args()
     import csv
 
@@ -151,6 +150,7 @@ def main() -> None:
     texts = [r["sentence"].strip() for r in rows]
     labels = [POS if r["label"] == "1" else NEG for r in rows]
     sources = [r["source"] for r in rows]
+    settings = training.recipe_settings(args)
     random.seed(0)
     print(f"{'split':16} {'model':22} {'acc':>6} {'F1':>6} {'label acc':>10} {'neutral%':>9} {'3-class F1':>11}")
     for name, train, test in splits(texts, labels, sources):
@@ -162,7 +162,7 @@ def main() -> None:
         for model_name, (binary, three) in [
             ("VADER", vader()),
             ("embedding + LR", embedding_lr(tr_t, tr_y)),
-            ("ours (MiniLM ft)", ours(name, tr_t, tr_y, args.retrain, tuple(args.snippets), args.snippet_min_valence)),
+            ("ours (MiniLM ft)", ours(name, tr_t, tr_y, args.retrain, settings)),
         ]:
             r = evaluate(binary, three, te_t, te_y, reviews, targets)
             print(

@@ -66,7 +66,7 @@ class SentimentConfig:
     # sentences of an unfamiliar site score weaker, and the head, fitted on reviews where a weakly negative
     # one-liner is mostly a three-star "meh", would call them neutral (bench/star_reviews_eval.py, README).
     sentence_band: float | None = None
-    version: str = "sentiment-minilm-4"
+    version: str = "sentiment-minilm-5"
     trained_on: dict = field(default_factory=dict)
     # {"coef": 3 x inputs, "intercept": 3, "vector_weight": w} in LABELS order, inputs = REVIEW_FEATURES and,
     # when w > 0, w x the mean sentence vector (`head_inputs`; sentiment_training.fit_review_head). A head saved

@@ -4,6 +4,9 @@
   KDD 2015): positive / negative;
 - `weights/sentiment/neutral_sentences.csv`: hand-written lukewarm, mixed and
   factual sentences (the UCI data has no neutral class);
+- `weights/sentiment/lukewarm_sentences.csv`: 196 more hand-written lukewarm shopper
+  one-liners ("Okay, I suppose.", "Does the trick, I guess."): a shopper's "okay" is
+  three stars, where the film critics of the rated snippets use it for a pan;
 - `weights/sentiment/written_sentences.csv`: 600 hand-written product-review
   sentences (positive / negative / neutral) that say how a product did rather than
   what the writer felt ("We stayed dry all night.", "Stopped charging after three
@@ -62,6 +65,11 @@ def read_labelled_sentences(path: str | Path, sources: list[str] | None = None) 
 
 def neutral_sentences() -> list[str]:
     with open(WEIGHTS_DIR / "neutral_sentences.csv", newline="") as fh:
+        return [row["sentence"] for row in csv.DictReader(fh)]
+
+
+def lukewarm_sentences() -> list[str]:
+    with open(WEIGHTS_DIR / "lukewarm_sentences.csv", newline="", encoding="utf-8") as fh:
         return [row["sentence"] for row in csv.DictReader(fh)]
 
 

@@ -30,7 +30,7 @@ def test_clear_reviews_get_their_label(model):
     )
 
     assert [r.label for r in results[:2]] == ["positive", "negative"]
-    assert abs(results[2].score) < 0.25 and results[2].probability < 0.65  # a lukewarm one-liner scores near 0
+    assert results[2].label == "neutral" and abs(results[2].score) < 0.25  # a lukewarm one-liner scores near 0
 
 
 def test_a_happy_review_naming_one_drawback_stays_positive_and_a_lukewarm_one_is_neutral(model):
@@ -59,7 +59,7 @@ def test_star_rated_reviews_beat_the_lexicon_baseline(model):
 
     macro = f1_score(truth, model.labels([r["text"] for r in rows]), average="macro", labels=list(LABELS))
 
-    assert macro >= 0.75  # the shipped model scored 0.825 (v3, sentence scores alone: 0.660); VADER 0.464
+    assert macro >= 0.75  # the shipped model (v5) scored 0.813, v4 0.825, v3 (sentence scores alone) 0.660; VADER 0.464
 
 
 def test_results_are_consistent(model):

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 
 import numpy as np
 import pytest
 
 from ecomops.ml.sentiment import REVIEW_FEATURES, SentimentConfig, SentimentModel, head_inputs, review_features
-from ecomops.ml.sentiment_data import NEG, NEU, POS, augmented_examples, written_sentences
+from ecomops.ml.sentiment_data import NEG, NEU, POS, augmented_examples, lukewarm_sentences, written_sentences
 from ecomops.ml.sentiment_training import (
     TARGET,
     TrainingSettings,
     _parameter_groups,
+    add_recipe_arguments,
     build_training_set,
     calibrate_band,
+    recipe_settings,
+    recipe_tag,
     snippet_examples,
 )
 
@@ -42,15 +46,40 @@ def test_training_set_holds_the_written_review_sentences_with_their_labels_unles
     written, written_labels = written_sentences()
     assert {NEG, NEU, POS} <= set(written_labels)
 
-    texts, labels = build_training_set(["Great phone."], [POS], TrainingSettings(augment=False))
-    without, without_labels = build_training_set(
-        ["Great phone."], [POS], TrainingSettings(augment=False, written=False)
-    )
+    local = TrainingSettings(augment=False, snippet_sites=())
+    texts, labels = build_training_set(["Great phone."], [POS], local)
+    without, without_labels = build_training_set(["Great phone."], [POS], dataclasses.replace(local, written=False))
 
     by_text = dict(zip(texts, labels))
     assert all(by_text[text] == TARGET[label] for text, label in zip(written, written_labels))
     assert len(texts) - len(without) == len(written)
     assert all(by_text[text] == label for text, label in zip(without, without_labels) if text in set(written))
+
+
+def test_lukewarm_one_liners_are_trained_towards_50_50_as_often_as_the_recipe_says():
+    lukewarm = lukewarm_sentences()
+    local = TrainingSettings(augment=False, written=False, snippet_sites=(), lukewarm_repeat=0)
+
+    texts, targets = build_training_set(["Great phone."], [POS], local)
+    twice, twice_targets = build_training_set(["Great phone."], [POS], dataclasses.replace(local, lukewarm_repeat=2))
+
+    assert len(set(lukewarm)) == len(lukewarm) > 150
+    assert Counter(twice) - Counter(texts) == Counter(lukewarm * 2)
+    assert {y for t, y in zip(twice, twice_targets) if t in set(lukewarm)} == {TARGET[NEU]}
+
+
+def test_the_command_line_recipe_options_become_training_settings_and_a_cache_tag():
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    add_recipe_arguments(parser)
+
+    default = recipe_settings(parser.parse_args([]))
+    changed = recipe_settings(parser.parse_args(["--snippets", "movie", "--lukewarm-repeat", "2", "--seed", "5"]))
+
+    assert default == TrainingSettings() and recipe_tag(default) == ""
+    assert dataclasses.replace(default, snippet_sites=("movie",), lukewarm_repeat=2, seed=5) == changed
+    assert recipe_tag(changed) == "lukewarm_repeat=2,seed=5,snippet_sites=movie"
 
 
 class _FakeSentences(SentimentModel):
