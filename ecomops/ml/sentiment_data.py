@@ -64,12 +64,15 @@ def read_labelled_sentences(path: str | Path, sources: list[str] | None = None) 
 
 
 def neutral_sentences() -> list[str]:
-    with open(WEIGHTS_DIR / "neutral_sentences.csv", newline="") as fh:
-        return [row["sentence"] for row in csv.DictReader(fh)]
+    return _sentence_column("neutral_sentences.csv")
 
 
 def lukewarm_sentences() -> list[str]:
-    with open(WEIGHTS_DIR / "lukewarm_sentences.csv", newline="", encoding="utf-8") as fh:
+    return _sentence_column("lukewarm_sentences.csv")
+
+
+def _sentence_column(filename: str) -> list[str]:
+    with open(WEIGHTS_DIR / filename, newline="", encoding="utf-8") as fh:
         return [row["sentence"] for row in csv.DictReader(fh)]
 
 
