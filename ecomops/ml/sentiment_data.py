@@ -95,16 +95,10 @@ def stars_to_label(stars: int) -> int:
 
 
 def rated_snippets(
-    sites: tuple[str, ...], min_valence: float, archive: Path = SNIPPETS_ARCHIVE
-) -> tuple[list[str], list[int]]:
-    """Review snippets of `sites` ("movie", "amazon") whose mean rating (-4..4) is at least `min_valence` from 0."""
-    texts, valences = rated_snippet_valences(sites, archive)
-    kept = [(text, valence) for text, valence in zip(texts, valences) if abs(valence) >= min_valence]
-    return [text for text, _ in kept], [POS if valence > 0 else NEG for _, valence in kept]
-
-
-def rated_snippet_valences(sites: tuple[str, ...], archive: Path = SNIPPETS_ARCHIVE) -> tuple[list[str], list[float]]:
-    """Every review snippet of `sites` ("movie", "amazon") with its raters' mean valence (-4..4)."""
+    sites: tuple[str, ...], min_valence: float = 0.0, archive: Path = SNIPPETS_ARCHIVE
+) -> tuple[list[str], list[float]]:
+    """Review snippets of `sites` ("movie", "amazon") with their raters' mean valence (-4..4), those at least
+    `min_valence` from 0."""
     if not archive.is_file():
         raise FileNotFoundError(f"{archive} is missing: `make sentiment-data` fetches it from PyPI")
     with tarfile.open(archive) as outer:
@@ -117,8 +111,9 @@ def rated_snippet_valences(sites: tuple[str, ...], archive: Path = SNIPPETS_ARCH
     for raw in files:
         for line in raw.decode("utf-8", errors="replace").splitlines():
             _, valence, text = line.split("\t", 2)
-            texts.append(" ".join(text.replace("''", '"').split()))
-            valences.append(float(valence))
+            if abs(float(valence)) >= min_valence:
+                texts.append(" ".join(text.replace("''", '"').split()))
+                valences.append(float(valence))
     return texts, valences
 
 

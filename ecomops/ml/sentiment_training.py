@@ -52,7 +52,6 @@ from ecomops.ml.sentiment_data import (
     lukewarm_sentences,
     make_pseudo_reviews,
     neutral_sentences,
-    rated_snippet_valences,
     rated_snippets,
     read_labelled_sentences,
     stratified_split,
@@ -247,13 +246,12 @@ def build_training_set(
 
 
 def snippet_examples(settings: TrainingSettings, archive: Path = SNIPPETS_ARCHIVE) -> tuple[list[str], list[float]]:
-    """The rated snippets at least `snippet_min_valence` from 0, with their P(positive) targets."""
+    """The rated snippets at least `snippet_min_valence` from 0, with their P(positive) targets: the raters' sign,
+    or sigmoid(`snippet_softness` x their mean valence)."""
+    texts, valences = rated_snippets(settings.snippet_sites, settings.snippet_min_valence, archive)
     if settings.snippet_softness is None:
-        texts, labels = rated_snippets(settings.snippet_sites, settings.snippet_min_valence, archive)
-        return texts, [TARGET[label] for label in labels]
-    texts, valences = rated_snippet_valences(settings.snippet_sites, archive)
-    kept = [(text, valence) for text, valence in zip(texts, valences) if abs(valence) >= settings.snippet_min_valence]
-    return [text for text, _ in kept], [float(1 / (1 + np.exp(-settings.snippet_softness * v))) for _, v in kept]
+        return texts, [TARGET[POS] if valence > 0 else TARGET[NEG] for valence in valences]
+    return texts, [float(1 / (1 + np.exp(-settings.snippet_softness * v))) for v in valences]
 
 
 def train_default(

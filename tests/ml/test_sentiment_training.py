@@ -208,7 +208,7 @@ def _snippet_archive(path, rows: dict[str, str]):
     return path
 
 
-def test_rated_snippets_keep_clear_ones_of_the_asked_sites_labelled_by_the_raters_sign(tmp_path):
+def test_rated_snippets_keep_clear_ones_of_the_asked_sites_with_their_raters_mean(tmp_path):
     from ecomops.ml.sentiment_data import rated_snippets
 
     archive = _snippet_archive(
@@ -222,11 +222,11 @@ def test_rated_snippets_keep_clear_ones_of_the_asked_sites_labelled_by_the_rater
 
     assert rated_snippets(("movie",), 0.75, archive) == (
         ['The "Rings" sequel soars.', "A dull, tepid mess."],
-        [POS, NEG],
+        [2.5, -1.2],
     )
     assert rated_snippets(("movie", "amazon"), 2.0, archive) == (
         ['The "Rings" sequel soars.', "it broke in a day."],
-        [POS, NEG],
+        [2.5, -3.0],
     )
     with pytest.raises(FileNotFoundError, match="make sentiment-data"):
         rated_snippets(("movie",), 0.75, tmp_path / "missing.tar.gz")
