@@ -95,7 +95,7 @@ def stars_to_label(stars: int) -> int:
 
 
 def rated_snippets(
-    sites: tuple[str, ...], min_valence: float = 0.0, archive: Path = SNIPPETS_ARCHIVE
+    sites: tuple[str, ...], min_valence: float, archive: Path = SNIPPETS_ARCHIVE
 ) -> tuple[list[str], list[float]]:
     """Review snippets of `sites` ("movie", "amazon") with their raters' mean valence (-4..4), those at least
     `min_valence` from 0."""
@@ -110,10 +110,11 @@ def rated_snippets(
     texts, valences = [], []
     for raw in files:
         for line in raw.decode("utf-8", errors="replace").splitlines():
-            _, valence, text = line.split("\t", 2)
-            if abs(float(valence)) >= min_valence:
+            _, rating, text = line.split("\t", 2)
+            valence = float(rating)
+            if abs(valence) >= min_valence:
                 texts.append(" ".join(text.replace("''", '"').split()))
-                valences.append(float(valence))
+                valences.append(valence)
     return texts, valences
 
 
