@@ -64,14 +64,23 @@ def splits(texts: list[str], labels: list[int], sources: list[str]):
     yield "random 80/20", np.sort(perm[:cut]), np.sort(perm[cut:])
 
 
-def ours(name: str, texts: list[str], labels: list[int], retrain: bool, settings: training.TrainingSettings):
+def cached_model(name: str, texts: list[str], labels: list[int], retrain: bool, settings) -> SentimentModel:
+    """The split's model for `settings`, trained unless cached; a soup averages its members' cached models."""
     tag = training.recipe_tag(settings)
     split = name.replace(" ", "_").replace("->", "to").replace("/", "-")
     folder = CACHE / (f"{split}@{tag}" if tag else split)
     if retrain or not (folder / "sentiment_config.json").exists():
-        model = training.train_default(texts=texts, labels=labels, settings=settings)
+        if settings.soup_seeds:
+            members = [cached_model(name, texts, labels, retrain, m) for m in training.soup_members(settings)]
+            model = training.average_networks(members)
+        else:
+            model = training.train_default(texts=texts, labels=labels, settings=settings)
         model.save(folder)
-    model = SentimentModel.load(str(folder))
+    return SentimentModel.load(str(folder))
+
+
+def ours(name: str, texts: list[str], labels: list[int], retrain: bool, settings: training.TrainingSettings):
+    model = cached_model(name, texts, labels, retrain, settings)
     index = {"negative": NEG, "neutral": NEU, "positive": POS}
 
     def binary(batch):

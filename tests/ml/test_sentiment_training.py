@@ -15,11 +15,14 @@ from ecomops.ml.sentiment_training import (
     TrainingSettings,
     _parameter_groups,
     add_recipe_arguments,
+    average_networks,
+    average_saved,
     build_training_set,
     calibrate_band,
     recipe_settings,
     recipe_tag,
     snippet_examples,
+    soup_members,
 )
 
 
@@ -80,6 +83,68 @@ def test_the_command_line_recipe_options_become_training_settings_and_a_cache_ta
     assert default == TrainingSettings() and recipe_tag(default) == ""
     assert dataclasses.replace(default, snippet_sites=("movie",), lukewarm_repeat=2, seed=5) == changed
     assert recipe_tag(changed) == "lukewarm_repeat=2,seed=5,snippet_sites=movie"
+
+
+def test_a_soup_recipe_is_one_single_seed_recipe_per_seed():
+    soup = TrainingSettings(seed=13, soup_seeds=(14, 15), lukewarm_repeat=2)
+
+    members = soup_members(soup)
+
+    assert [m.seed for m in members] == [13, 14, 15]
+    assert all(m == dataclasses.replace(soup, seed=m.seed, soup_seeds=()) for m in members)
+    assert recipe_tag(soup) == "lukewarm_repeat=2,soup_seeds=14+15"
+
+
+def _base_models(n: int) -> list[SentimentModel]:
+    torch = pytest.importorskip("torch")
+    models = [SentimentModel.from_base(SentimentConfig()) for _ in range(n)]
+    for value, model in enumerate(models, start=1):
+        with torch.no_grad():
+            model.network.head.weight.fill_(value)
+            model.network.encoder.encoder.layer[5].output.dense.bias.fill_(-value)
+    return models
+
+
+def test_a_soup_holds_the_mean_of_its_members_fine_tuned_weights():
+    torch = pytest.importorskip("torch")
+    members = _base_models(3)
+    embeddings = members[0].network.encoder.embeddings.word_embeddings.weight.clone()
+
+    soup = average_networks(members)
+
+    assert torch.all(soup.network.head.weight == 2.0)
+    assert torch.all(soup.network.encoder.encoder.layer[5].output.dense.bias == -2.0)
+    assert torch.equal(soup.network.encoder.embeddings.word_embeddings.weight, embeddings)  # never trained
+
+
+def test_a_soups_review_head_is_refitted_to_the_averaged_network(monkeypatch):
+    from ecomops.ml import sentiment_training
+
+    members = _base_models(2)
+    members[0].config.review_head = {"coef": "fitted to the first member"}
+    refits = []
+    monkeypatch.setattr(
+        sentiment_training, "fit_review_head", lambda model, *reviews: refits.append(model) or {"coef": "refitted"}
+    )
+
+    soup = average_networks(members)
+
+    assert soup.config.review_head == {"coef": "refitted"} and refits == [soup]
+
+
+def test_saved_models_average_into_a_soup_recorded_with_their_seeds(tmp_path):
+    torch = pytest.importorskip("torch")
+    for seed, model in zip((13, 14), _base_models(2)):
+        model.config.trained_on = {"data": "x.csv", "settings": {"seed": seed, "soup_seeds": []}}
+        model.save(tmp_path / str(seed))
+
+    soup = average_saved([str(tmp_path / "13"), str(tmp_path / "14")])
+
+    assert torch.all(soup.network.head.weight == 1.5)
+    assert soup.config.trained_on == {"data": "x.csv", "settings": {"seed": 13, "soup_seeds": [14]}}
+    soup.save(tmp_path / "soup")
+    with pytest.raises(ValueError, match="single-seed"):
+        average_saved([str(tmp_path / "soup"), str(tmp_path / "13")])
 
 
 class _FakeSentences(SentimentModel):
