@@ -314,7 +314,7 @@ def average_networks(models: list[SentimentModel]) -> SentimentModel:
     """The first model with the mean of all the models' fine-tuned weights, its review head refitted.
 
     A "model soup" (Wortsman et al., ICML 2022) of runs that differ only in their seed: one network's cost
-    at inference, and across sites more accurate by sign than either run (README, Review insights). Each
+    at inference. Two seeds gained on yelp -> amazon and not on amazon -> yelp (README, Review insights). Each
     model's weights are read as saved (float16), so averaging saved models or freshly trained ones is the same.
     """
     import torch
