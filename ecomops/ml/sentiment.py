@@ -14,6 +14,7 @@ the wording of a lukewarm review ("it's okay", "does the job"). A four-star revi
 that names one drawback stays positive, a lukewarm or complaint-led three-star one
 is neutral, which a mean of the sentence scores cannot tell apart. A lone sentence is the
 head's only within `sentence_band` of 0; beyond it, it keeps its sign's label.
+Since v6 each sentence's margin also gains VADER's lexicon score (`lexicon_weight`).
 
 Weights saved without a head fall back to neutral bands on the pooled (strength-
 weighted mean) score: `neutral_band` for reviews, `sentence_band` for one sentence.
@@ -21,6 +22,7 @@ weighted mean) score: `neutral_band` for reviews, `sentence_band` for one senten
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -66,7 +68,10 @@ class SentimentConfig:
     # sentences of an unfamiliar site score weaker, and the head, fitted on reviews where a weakly negative
     # one-liner is mostly a three-star "meh", would call them neutral (bench/star_reviews_eval.py, README).
     sentence_band: float | None = None
-    version: str = "sentiment-minilm-5"
+    # A sentence's margin (positive minus negative logit) gains this times VADER's compound score (-1..1): the
+    # lexicon knows words an unfamiliar site uses that the network barely saw. 0 (weights saved before v6): off.
+    lexicon_weight: float = 0.0
+    version: str = "sentiment-minilm-6"
     trained_on: dict = field(default_factory=dict)
     # {"coef": 3 x inputs, "intercept": 3, "vector_weight": w} in LABELS order, inputs = REVIEW_FEATURES and,
     # when w > 0, w x the mean sentence vector (`head_inputs`; sentiment_training.fit_review_head). A head saved
@@ -241,15 +246,17 @@ class SentimentModel:
 
     def sentence_outputs(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(P(positive) - P(negative), L2-normalised pooled vector) of each sentence, batched by length."""
-        scores = np.zeros(len(sentences), dtype=np.float32)
+        margins = np.zeros(len(sentences), dtype=np.float32)
         vectors = np.zeros((len(sentences), self.network.head.in_features), dtype=np.float32)
         order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
         size = runtime.batch_size("classifier")
         for start in range(0, len(order), size):
             rows = order[start : start + size]
             logits, vectors[rows] = self._outputs_batch([sentences[i] or " " for i in rows])
-            scores[rows] = np.tanh((logits[:, 1] - logits[:, 0]) / 2)  # = P(pos) - P(neg) of the 2-way softmax
-        return scores, vectors
+            margins[rows] = logits[:, 1] - logits[:, 0]
+        if self.config.lexicon_weight:
+            margins += self.config.lexicon_weight * lexicon_scores(sentences)
+        return np.tanh(margins / 2), vectors  # = P(pos) - P(neg) of the 2-way softmax
 
     def _outputs_batch(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         import torch
@@ -263,6 +270,18 @@ class SentimentModel:
             logits = self.network.head(pooled)
             vectors = torch.nn.functional.normalize(pooled.float(), dim=-1)
         return logits.float().cpu().numpy(), vectors.cpu().numpy()
+
+
+@functools.cache
+def _lexicon():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def lexicon_scores(sentences: list[str]) -> np.ndarray:
+    """VADER's compound score (-1..1) of each sentence (Hutto & Gilbert, ICWSM 2014; ~0.1 ms a sentence)."""
+    return np.asarray([_lexicon().polarity_scores(s)["compound"] for s in sentences], dtype=np.float32)
 
 
 def to_sentiment(score: float, band: float) -> Sentiment:

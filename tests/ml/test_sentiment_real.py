@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
 import pytest
 
 from ecomops.ml.aspects import AspectExtractor
-from ecomops.ml.sentiment import LABELS, Sentiment, SentimentModel
+from ecomops.ml.sentiment import LABELS, Sentiment, SentimentModel, lexicon_scores
 from ecomops.ml.sentiment_training import fine_tune
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -98,6 +99,22 @@ def test_batched_scores_equal_single_scores(model):
 
     assert [b.label for b in batched] == [s.label for s in single]
     assert all(abs(b.score - s.score) < 1e-3 for b, s in zip(batched, single))
+
+
+def test_the_lexicon_adds_its_compound_score_to_each_sentences_margin(model):
+    sentences = ["The plot was dreadful.", "Superb sound, terrible battery.", "It arrived on Tuesday."]
+    weight = model.config.lexicon_weight
+    blended = model.sentence_scores(sentences)
+    model.config.lexicon_weight = 0.0
+    try:
+        plain = model.sentence_scores(sentences)
+    finally:
+        model.config.lexicon_weight = weight
+
+    assert weight == 1.0
+    expected = np.tanh((2 * np.arctanh(plain) + weight * lexicon_scores(sentences)) / 2)
+    np.testing.assert_allclose(blended, expected, atol=1e-4)
+    assert np.abs(blended - plain).max() > 0.01
 
 
 def test_weights_on_disk_are_small():

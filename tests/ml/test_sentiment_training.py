@@ -78,11 +78,14 @@ def test_the_command_line_recipe_options_become_training_settings_and_a_cache_ta
     add_recipe_arguments(parser)
 
     default = recipe_settings(parser.parse_args([]))
-    changed = recipe_settings(parser.parse_args(["--snippets", "movie", "--lukewarm-repeat", "2", "--seed", "5"]))
+    changed = recipe_settings(
+        parser.parse_args(["--snippets", "movie", "--lukewarm-repeat", "2", "--seed", "5", "--lexicon-weight", "0"])
+    )
 
     assert default == TrainingSettings() and recipe_tag(default) == ""
-    assert dataclasses.replace(default, snippet_sites=("movie",), lukewarm_repeat=2, seed=5) == changed
-    assert recipe_tag(changed) == "lukewarm_repeat=2,seed=5,snippet_sites=movie"
+    expected = dataclasses.replace(default, snippet_sites=("movie",), lukewarm_repeat=2, seed=5, lexicon_weight=0)
+    assert changed == expected
+    assert recipe_tag(changed) == "lexicon_weight=0.0,lukewarm_repeat=2,seed=5,snippet_sites=movie"
 
 
 def test_a_soup_recipe_is_one_single_seed_recipe_per_seed():
@@ -165,6 +168,13 @@ def test_one_sentence_texts_use_the_sentence_band():
     assert single.label == "positive"  # a lone sentence leaning positive is positive
     assert pooled.label == "neutral"  # the same lean pooled over sentences is within the review band
     assert model.score(["Score 0.01."])[0].label == "neutral"
+
+
+def test_weights_saved_before_v6_score_without_the_lexicon(tmp_path):
+    (tmp_path / "sentiment_config.json").write_text('{"neutral_band": 0.3, "version": "sentiment-minilm-5"}')
+
+    assert SentimentConfig.read(tmp_path).lexicon_weight == 0.0
+    assert SentimentConfig().lexicon_weight == 0.0 < TrainingSettings().lexicon_weight
 
 
 def test_weights_saved_before_the_sentence_band_keep_one_band():
