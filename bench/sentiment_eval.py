@@ -42,7 +42,7 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 
 from ecomops.ml import sentiment_training as training  # noqa: E402
-from ecomops.ml.sentiment import SentimentModel, split_sentences  # noqa: E402
+from ecomops.ml.sentiment import SentimentModel, lexicon_scores, split_sentences  # noqa: E402
 from ecomops.ml.sentiment_data import make_pseudo_reviews  # noqa: E402
 
 NEG, NEU, POS = 0, 1, 2
@@ -93,18 +93,11 @@ def ours(name: str, texts: list[str], labels: list[int], retrain: bool, settings
 
 
 def vader():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    analyzer = SentimentIntensityAnalyzer()
-
-    def compound(batch):
-        return np.asarray([analyzer.polarity_scores(t)["compound"] for t in batch])
-
     def binary(batch):
-        return compound(batch) >= VADER_BAND  # VADER's documented "positive" threshold
+        return lexicon_scores(batch) >= VADER_BAND  # VADER's documented "positive" threshold
 
     def three(batch):
-        c = compound(batch)
+        c = lexicon_scores(batch)
         return np.where(c > VADER_BAND, POS, np.where(c < -VADER_BAND, NEG, NEU))
 
     return binary, three

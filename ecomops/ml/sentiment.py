@@ -281,7 +281,7 @@ def _lexicon():
 
 def lexicon_scores(sentences: list[str]) -> np.ndarray:
     """VADER's compound score (-1..1) of each sentence (Hutto & Gilbert, ICWSM 2014; ~0.1 ms a sentence)."""
-    return np.asarray([_lexicon().polarity_scores(s)["compound"] for s in sentences], dtype=np.float32)
+    return np.asarray([_lexicon().polarity_scores(s)["compound"] for s in sentences])
 
 
 def to_sentiment(score: float, band: float) -> Sentiment:
