@@ -177,6 +177,35 @@ def test_weights_saved_before_v6_score_without_the_lexicon(tmp_path):
     assert SentimentConfig().lexicon_weight == 0.0 < TrainingSettings().lexicon_weight
 
 
+def test_training_adds_the_lexicon_after_the_network_and_fits_band_and_head_with_it(monkeypatch):
+    pytest.importorskip("torch")
+    from ecomops.ml import sentiment_training
+
+    weight_seen_by = {}
+
+    def recorder(step, result):
+        def record(model, *args, **kwargs):
+            weight_seen_by[step] = model.config.lexicon_weight
+            return result
+
+        return record
+
+    monkeypatch.setattr(sentiment_training, "train_network", recorder("network", None))
+    monkeypatch.setattr(sentiment_training, "calibrate_band", recorder("band", 0.3))
+    monkeypatch.setattr(sentiment_training, "fit_review_head", recorder("head", {"coef": "fitted"}))
+    texts = [f"{word} phone number {i}." for i in range(100) for word in ("Great", "Awful")]
+    labels = [POS, NEG] * 100
+
+    model = sentiment_training.train_default(
+        texts=texts, labels=labels, settings=TrainingSettings(augment=False, snippet_sites=(), lexicon_weight=1.5)
+    )
+
+    assert weight_seen_by == {"network": 0.0, "band": 1.5, "head": 1.5}  # the kept epoch is chosen lexicon-free
+    assert (model.config.lexicon_weight, model.config.neutral_band, model.config.review_head) == (
+        1.5, 0.3, {"coef": "fitted"},
+    )  # fmt: skip
+
+
 def test_weights_saved_before_the_sentence_band_keep_one_band():
     model = _FakeSentences(SentimentConfig(neutral_band=0.3))
 
