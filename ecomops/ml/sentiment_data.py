@@ -118,6 +118,19 @@ def rated_snippets(
     return texts, valences
 
 
+def snippet_test_part(
+    site: str, archive: Path = SNIPPETS_ARCHIVE, fraction: float = 0.2
+) -> tuple[list[str], list[float]]:
+    """A fixed random `fraction` of `site`'s rated snippets (all valences) with their raters' mean: the part
+    bench/sentiment_eval.py scores as a site not trained on, which `TrainingSettings.snippet_test_sites` keeps
+    out of training."""
+    texts, valences = rated_snippets((site,), 0.0, archive)
+    order = list(range(len(texts)))
+    random.Random(0).shuffle(order)
+    part = order[: int(len(order) * fraction)]
+    return [texts[i] for i in part], [valences[i] for i in part]
+
+
 def lexicon_examples(min_valence: float) -> tuple[list[str], list[int]]:
     """Single words from VADER's lexicon whose mean human valence is at least `min_valence`."""
     spec = importlib.util.find_spec("vaderSentiment")

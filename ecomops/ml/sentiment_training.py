@@ -54,6 +54,7 @@ from ecomops.ml.sentiment_data import (
     neutral_sentences,
     rated_snippets,
     read_labelled_sentences,
+    snippet_test_part,
     stratified_split,
     written_reviews,
     written_sentences,
@@ -90,6 +91,9 @@ class TrainingSettings:
     # None: a snippet is trained towards its sign; else towards P(positive) = sigmoid(softness * mean valence), so a
     # critic's lukewarm pan ("a very average film", -1.1) teaches "a bit negative" (0.21), not "negative".
     snippet_softness: float | None = 1.2
+    # Sites whose test part (sentiment_data.snippet_test_part) stays out of training: bench/sentiment_eval.py's
+    # "amazon + yelp -> film" split scores it.
+    snippet_test_sites: tuple[str, ...] = ()
     review_head: bool = True  # fit the review head on sentiment_data.written_reviews (else: bands only)
     best_epoch: bool = True  # keep the epoch with the best held-out accuracy (train_default only)
     # Neutral band of a one-sentence text (with the review head: how far from 0 the head may call it neutral).
@@ -255,6 +259,9 @@ def snippet_examples(settings: TrainingSettings, archive: Path = SNIPPETS_ARCHIV
     """The rated snippets at least `snippet_min_valence` from 0, with their P(positive) targets: the raters' sign,
     or sigmoid(`snippet_softness` x their mean valence)."""
     texts, valences = rated_snippets(settings.snippet_sites, settings.snippet_min_valence, archive)
+    held_out = {text for site in settings.snippet_test_sites for text in snippet_test_part(site, archive)[0]}
+    kept = [(text, valence) for text, valence in zip(texts, valences) if text not in held_out]
+    texts, valences = [text for text, _ in kept], [valence for _, valence in kept]
     if settings.snippet_softness is None:
         return texts, [TARGET[POS] if valence > 0 else TARGET[NEG] for valence in valences]
     return texts, [float(1 / (1 + np.exp(-settings.snippet_softness * v))) for v in valences]

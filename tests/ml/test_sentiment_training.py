@@ -349,3 +349,19 @@ def test_soft_snippets_are_trained_towards_their_raters_mean_and_hard_ones_towar
     assert texts == hard_texts == ["A triumph.", "A very average film."]
     assert targets == pytest.approx([0.953, 0.310], abs=1e-3)
     assert hard_targets == [1.0, 0.0]
+
+
+def test_a_sites_test_part_is_a_fixed_fifth_that_its_recipe_keeps_out_of_training(tmp_path):
+    from ecomops.ml.sentiment_data import snippet_test_part
+
+    lines = "".join(f"{i}\t{(-1) ** i * (1 + i / 10):.1f}\tFilm number {i} .\r\n" for i in range(10))
+    archive = _snippet_archive(tmp_path / "vader.tar.gz", {"movie": lines, "amazon": "1_1\t-3.0\tit broke.\r\n"})
+    settings = TrainingSettings(snippet_sites=("movie", "amazon"), snippet_min_valence=0.5)
+
+    test_texts, test_valences = snippet_test_part("movie", archive)
+    trained, _ = snippet_examples(settings, archive)
+    kept, _ = snippet_examples(dataclasses.replace(settings, snippet_test_sites=("movie",)), archive)
+
+    assert len(test_texts) == 2 and snippet_test_part("movie", archive) == (test_texts, test_valences)
+    assert set(test_texts) <= set(trained) and not set(test_texts) & set(kept)
+    assert sorted(kept + test_texts) == sorted(trained)  # the rest, the other site's included, still trains
