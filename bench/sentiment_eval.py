@@ -59,26 +59,32 @@ VADER_BAND = 0.05
 FILM_CLEAR = 1.5
 
 
-def splits(texts: list[str], labels: list[int], sources: list[str], settings: training.TrainingSettings):
-    """(name, training texts, their labels, test texts, their labels, recipe) of each split."""
+def splits(texts: list[str], labels: list[int], sources: list[str], settings: training.TrainingSettings, wanted: str):
+    """(name, training texts, their labels, test texts, their labels, recipe) of each split whose name contains
+    `wanted`; the film split reads the snippet archive only when it is wanted."""
 
     def part(idx):
         return [texts[i] for i in idx], [labels[i] for i in idx]
 
+    def film():
+        test, valences = snippet_test_part("movie")
+        clear = [(t, POS if v > 0 else NEG) for t, v in zip(test, valences, strict=True) if abs(v) >= FILM_CLEAR]
+        return texts, labels, [t for t, _ in clear], [y for _, y in clear]
+
     idx = np.arange(len(texts))
     src = np.asarray(sources)
-    yield "amazon -> yelp", *part(idx[src == "amazon"]), *part(idx[src == "yelp"]), settings
-    yield "yelp -> amazon", *part(idx[src == "yelp"]), *part(idx[src == "amazon"]), settings
-    rng = np.random.default_rng(0)
-    perm = rng.permutation(len(texts))
+    perm = np.random.default_rng(0).permutation(len(texts))
     cut = int(0.8 * len(texts))
-    yield "random 80/20", *part(np.sort(perm[:cut])), *part(np.sort(perm[cut:])), settings
-    film, valences = snippet_test_part("movie")
-    clear = [(text, POS if valence > 0 else NEG) for text, valence in zip(film, valences) if abs(valence) >= FILM_CLEAR]
-    yield (
-        "amazon + yelp -> film", texts, labels, [t for t, _ in clear], [y for _, y in clear],
-        dataclasses.replace(settings, snippet_test_sites=("movie",)),
-    )  # fmt: skip
+    built = {
+        "amazon -> yelp": lambda: (*part(idx[src == "amazon"]), *part(idx[src == "yelp"])),
+        "yelp -> amazon": lambda: (*part(idx[src == "yelp"]), *part(idx[src == "amazon"])),
+        "random 80/20": lambda: (*part(np.sort(perm[:cut])), *part(np.sort(perm[cut:]))),
+        "amazon + yelp -> film": film,
+    }
+    recipes = {"amazon + yelp -> film": dataclasses.replace(settings, snippet_test_sites=("movie",))}
+    for name, build in built.items():
+        if wanted in name:
+            yield name, *build(), recipes.get(name, settings)
 
 
 def cached_model(name: str, texts: list[str], labels: list[int], retrain: bool, settings) -> SentimentModel:
@@ -172,9 +178,7 @@ def main() -> None:
     settings = training.recipe_settings(args)
     random.seed(0)
     print(f"{'split':21} {'model':22} {'acc':>6} {'F1':>6} {'label acc':>10} {'neutral%':>9} {'3-class F1':>11}")
-    for name, tr_t, tr_y, te_t, te_y, split_settings in splits(texts, labels, sources, settings):
-        if args.split not in name:
-            continue
+    for name, tr_t, tr_y, te_t, te_y, split_settings in splits(texts, labels, sources, settings, args.split):
         reviews, targets = make_pseudo_reviews(te_t, te_y, 1000, seed=1)
         for model_name, (binary, three) in [
             ("VADER", vader()),
