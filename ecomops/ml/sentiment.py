@@ -13,7 +13,8 @@ negative sentences) and the mean of the sentences' pooled vectors, which carries
 the wording of a lukewarm review ("it's okay", "does the job"). A four-star review
 that names one drawback stays positive, a lukewarm or complaint-led three-star one
 is neutral, which a mean of the sentence scores cannot tell apart. A lone sentence is the
-head's only within `sentence_band` of 0; beyond it, it keeps its sign's label.
+head's only within `sentence_band` of 0, and there it may call it neutral but not
+turn a leaning sentence the other way (`LEANS`); beyond it, it keeps its sign's label.
 Since v6 each sentence's margin also gains VADER's lexicon score (`lexicon_weight`).
 
 Weights saved without a head fall back to neutral bands on the pooled (strength-
@@ -34,6 +35,11 @@ import numpy as np
 from ecomops.ml import runtime
 
 LABELS = ("negative", "neutral", "positive")
+# A lone sentence scoring at least this far from 0 leans one way (P(positive) outside 0.475-0.525). Within the
+# sentence band the review head may call it neutral but not the other way: fitted on reviews, most of them
+# praise, it read weakly negative sentences of an unfamiliar site ("Never again will I be dining at this place!")
+# as positive. Nearer 0 the sentence has no sign to keep and the head decides.
+LEANS = 0.05
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights" / "sentiment"
 CONFIG_FILE = "sentiment_config.json"
 LAYERS_FILE = "top_layers.safetensors"
@@ -200,6 +206,8 @@ class SentimentModel:
                 results.append(Sentiment("neutral", 1.0, 0.0))  # nothing said
             elif probabilities is None or (counts[i] == 1 and abs(score) >= band):
                 results.append(to_sentiment(score, band))  # a clear lone sentence keeps its sign (see SentimentConfig)
+            elif counts[i] == 1 and abs(score) >= LEANS and LABELS[int(np.argmax(probabilities[i]))] != "neutral":
+                results.append(to_sentiment(score, 0.0))  # the head says polar; the sentence says which way
             else:
                 results.append(from_probabilities(probabilities[i], score))
         return results

@@ -293,6 +293,16 @@ def test_the_review_head_labels_reviews_and_only_weak_lone_sentences():
     )[0].label == "negative"  # fmt: skip
 
 
+def test_the_review_head_never_turns_a_leaning_lone_sentence_the_other_way():
+    model = _FakeSentences(SentimentConfig(sentence_band=0.2, review_head=_head_favouring(POS)))
+
+    leaning, even, review = model.score(["Score -0.1.", "Score -0.02.", "Score -0.1. Score -0.1."])
+
+    assert leaning.label == "negative"  # the head says polar; the sentence's own sign says which way
+    assert even.label == "positive"  # next to 0 there is no sign to keep: the head decides
+    assert review.label == "positive"  # a review's label is the head's alone
+
+
 def _snippet_archive(path, rows: dict[str, str]):
     """A vaderSentiment source archive in miniature: the ground truth sits in a tarball inside it."""
     import io
