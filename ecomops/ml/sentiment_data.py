@@ -94,10 +94,18 @@ def stars_to_label(stars: int) -> int:
     return NEG if stars <= 2 else NEU if stars == 3 else POS
 
 
+# The archive's ground-truth file of each site.
+SNIPPET_FILES = {
+    "movie": "movieReviewSnippets_GroundTruth.txt",
+    "amazon": "amazonReviewSnippets_GroundTruth.txt",
+    "tweets": "tweets_GroundTruth.txt",
+}
+
+
 def rated_snippets(
     sites: tuple[str, ...], min_valence: float, archive: Path = SNIPPETS_ARCHIVE
 ) -> tuple[list[str], list[float]]:
-    """Review snippets of `sites` ("movie", "amazon") with their raters' mean valence (-4..4), those at least
+    """Snippets of `sites` (SNIPPET_FILES) with their raters' mean valence (-4..4), those at least
     `min_valence` from 0."""
     if not archive.is_file():
         raise FileNotFoundError(f"{archive} is missing: `make sentiment-data` fetches it from PyPI")
@@ -105,7 +113,7 @@ def rated_snippets(
         inner = next(m for m in outer.getmembers() if m.name.endswith("hutto_ICWSM_2014.tar.gz"))
         with tarfile.open(fileobj=io.BytesIO(outer.extractfile(inner).read())) as data:
             files = [
-                data.extractfile(f"hutto_ICWSM_2014/{site}ReviewSnippets_GroundTruth.txt").read() for site in sites
+                data.extractfile(f"hutto_ICWSM_2014/{SNIPPET_FILES[site]}").read() for site in sites
             ]
     texts, valences = [], []
     for raw in files:

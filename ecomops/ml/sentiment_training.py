@@ -46,6 +46,7 @@ from ecomops.ml.sentiment_data import (
     NEG,
     NEU,
     POS,
+    SNIPPET_FILES,
     SNIPPETS_ARCHIVE,
     augmented_examples,
     lexicon_examples,
@@ -461,7 +462,11 @@ def add_recipe_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--neutral-repeat", type=int, default=defaults.neutral_repeat)
     parser.add_argument("--lukewarm-repeat", type=int, default=defaults.lukewarm_repeat)
     parser.add_argument(
-        "--snippets", nargs="*", default=list(defaults.snippet_sites), help="add rated snippets of: movie, amazon"
+        "--snippets",
+        nargs="*",
+        default=list(defaults.snippet_sites),
+        choices=list(SNIPPET_FILES),
+        help="add rated snippets of these sites",
     )
     parser.add_argument(
         "--lexicon-weight", type=float, default=defaults.lexicon_weight, help="VADER's weight in each sentence's margin"

@@ -308,11 +308,13 @@ def _snippet_archive(path, rows: dict[str, str]):
     import io
     import tarfile
 
+    from ecomops.ml.sentiment_data import SNIPPET_FILES
+
     inner = io.BytesIO()
     with tarfile.open(fileobj=inner, mode="w:gz") as data:
         for site, text in rows.items():
             body = text.encode()
-            info = tarfile.TarInfo(f"hutto_ICWSM_2014/{site}ReviewSnippets_GroundTruth.txt")
+            info = tarfile.TarInfo(f"hutto_ICWSM_2014/{SNIPPET_FILES[site]}")
             info.size = len(body)
             data.addfile(info, io.BytesIO(body))
     with tarfile.open(path, "w:gz") as outer:
@@ -331,6 +333,7 @@ def test_rated_snippets_keep_clear_ones_of_the_asked_sites_with_their_raters_mea
             "movie": "1\t2.5\tThe ''Rings'' sequel  soars.\r\n2\t-1.2\tA dull, tepid mess.\r\n"
             "3\t0.3\tIt is a film.\r\n",
             "amazon": "1_1\t-3.0\tit broke in a day.\r\n",
+            "tweets": "1\t1.6\tYay. Another good phone interview.\r\n",
         },
     )
 
@@ -342,6 +345,7 @@ def test_rated_snippets_keep_clear_ones_of_the_asked_sites_with_their_raters_mea
         ['The "Rings" sequel soars.', "it broke in a day."],
         [2.5, -3.0],
     )
+    assert rated_snippets(("tweets",), 1.0, archive) == (["Yay. Another good phone interview."], [1.6])
     with pytest.raises(FileNotFoundError, match="make sentiment-data"):
         rated_snippets(("movie",), 0.75, tmp_path / "missing.tar.gz")
 
