@@ -308,13 +308,17 @@ def _snippet_archive(path, rows: dict[str, str]):
     import io
     import tarfile
 
-    from ecomops.ml.sentiment_data import SNIPPET_FILES
-
+    # The archive's own file names, spelled out so that a wrong name in sentiment_data.SNIPPET_FILES fails.
+    files = {
+        "movie": "movieReviewSnippets_GroundTruth.txt",
+        "amazon": "amazonReviewSnippets_GroundTruth.txt",
+        "tweets": "tweets_GroundTruth.txt",
+    }
     inner = io.BytesIO()
     with tarfile.open(fileobj=inner, mode="w:gz") as data:
         for site, text in rows.items():
             body = text.encode()
-            info = tarfile.TarInfo(f"hutto_ICWSM_2014/{SNIPPET_FILES[site]}")
+            info = tarfile.TarInfo(f"hutto_ICWSM_2014/{files[site]}")
             info.size = len(body)
             data.addfile(info, io.BytesIO(body))
     with tarfile.open(path, "w:gz") as outer:
